@@ -1,0 +1,41 @@
+package dev.fugu.kernel.md;
+
+/**
+ * Simulated physical memory as the MD layer sees it: frames of {@link #pageSize()} bytes named by
+ * page frame number (pfn; physical address = pfn * pageSize), handed out by the MI allocator
+ * (uvm_pmemrange), and the words stored in page-table pages.
+ *
+ * <p>Only page-table pages have contents; reading a word of any other frame is an error. Page-table
+ * pages start zeroed. Words are little-endian as on all three architectures: {@code read32} of
+ * the low half of a 64-bit word gives its low 32 bits.
+ */
+public interface PhysicalMemory
+{
+    long NO_FRAME = -1L;
+
+    int pageSize();
+
+    /** Total frames of RAM. */
+    long totalFrames();
+
+    /** Frames free now. */
+    long freeFrames();
+
+    /**
+     * Allocates a zeroed page-table page for {@code cpu} (the allocator's lock and tree work are
+     * charged to it). Returns the pfn, or {@link #NO_FRAME} when memory is exhausted, which the
+     * caller must handle as pmap_enter's PMAP_CANFAIL does.
+     */
+    long allocPageTablePage(int cpu);
+
+    /** Returns a page-table page to the allocator; its contents are gone. */
+    void freePageTablePage(int cpu, long pfn);
+
+    long read64(long pa);
+
+    void write64(long pa, long value);
+
+    int read32(long pa);
+
+    void write32(long pa, int value);
+}
