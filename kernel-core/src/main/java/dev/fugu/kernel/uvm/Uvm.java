@@ -229,7 +229,7 @@ public final class Uvm
      * The workload's {@code touch PAGES}: grows the heap entry by {@code pages} and writes each
      * new page through the MMU, one fault each.
      */
-    public FaultResult touch(int cpu, Vmspace vm, int pages)
+    public FaultResult touch(int cpu, Vmspace vm, long pages)
     {
         if (pages < 0) {
             throw new IllegalArgumentException("pages must not be negative");
@@ -239,19 +239,21 @@ public final class Uvm
         }
         MapEntry heap = vm.heap;
         long limit = stackBottom(vm);
-        if (heap == null) {
-            long start = heapStart(vm);
-            heap = mapEntry(cpu, vm, start, start, READ_WRITE, Region.HEAP);
-        }
-        long start = heap.end;
-        long end = start + ((long) pages << pageShift);
-        if (Long.compareUnsigned(end, limit) > 0 || end < start) {
+        long start = heap == null ? heapStart(vm) : heap.end;
+        if (pages > (Long.MAX_VALUE >>> pageShift) || Long.compareUnsigned(start + (pages << pageShift), limit) > 0) {
             return FaultResult.NO_SPACE;
         }
-        heap.end = end;
-        heap.amap.ensure(heap.slots(pageShift));
-        sink.charge(cpu, costs.heapGrow + pages * costs.amapSlot);
+        if (heap == null) {
+            heap = mapEntry(cpu, vm, start, start, READ_WRITE, Region.HEAP);
+        }
+        sink.charge(cpu, costs.heapGrow);
+        // The entry grows page by page as the pages are faulted in, so a touch that runs out of
+        // memory leaves an entry no longer than what was really allocated.
+        long end = start + (pages << pageShift);
         for (long va = start; va != end; va += pageSize) {
+            heap.end = va + pageSize;
+            heap.amap.ensure(heap.slots(pageShift));
+            sink.charge(cpu, costs.amapSlot);
             FaultResult result = access(cpu, vm, va, Access.WRITE);
             if (result != FaultResult.OK) {
                 return result;
