@@ -175,9 +175,9 @@ public final class PhysMem
     }
 
     /**
-     * Allocates one frame for {@code owner}, charged to {@code cpu}. Models uvm_pmr_getpages()
-     * with a count of one (uvm_pmr_get1page: the head of the single[] list, else a page off the
-     * end of a range from the size tree).
+     * Allocates one frame for {@code owner}, charged to {@code cpu}. Models uvm_pmr_getpages() in
+     * sys/uvm/uvm_pmemrange.c with a count of one (uvm_pmr_get1page: the head of the single[]
+     * list, else a page off the end of the smallest multi-page range of the size tree).
      *
      * @return the pfn, or {@link #NO_FRAME} when memory is exhausted
      */
@@ -195,7 +195,8 @@ public final class PhysMem
 
     /**
      * Allocates {@code count} physically contiguous frames for {@code owner}: the smallest free
-     * range that fits, from the size tree (uvm_pmr_getpages with UVM_PLA_... contiguity).
+     * range that fits, found in the size tree. Models uvm_pmr_getpages() in
+     * sys/uvm/uvm_pmemrange.c asked for one segment.
      *
      * @return the first pfn, or {@link #NO_FRAME} when no range is long enough
      */
@@ -235,7 +236,7 @@ public final class PhysMem
 
     /**
      * Allocates {@code count} frames, not necessarily contiguous, into {@code out} under one
-     * mutex hold, as one uvm_pglistalloc() call does. All or nothing.
+     * mutex hold, as one uvm_pglistalloc() call (sys/uvm/uvm_page.c) does. All or nothing.
      *
      * @return true if all {@code count} frames were allocated
      */
@@ -261,7 +262,7 @@ public final class PhysMem
     /**
      * Returns {@code pfn}, which must be allocated for {@code owner}, to the free ranges: one
      * mutex hold and one uvm_pmr_insert() (neighbour search, merges). Models uvm_pagefree() →
-     * uvm_pmr_freepages(pg, 1). A double free or a wrong owner is reported, and the frame left as
+     * uvm_pmr_freepages(pg, 1) in sys/uvm/uvm_pmemrange.c. A double free or a wrong owner is reported, and the frame left as
      * it was.
      */
     public void release(int cpu, long pfn, FrameUse owner)
@@ -281,7 +282,8 @@ public final class PhysMem
      * Frees the pages of one teardown (the first {@code n} entries of {@code pfns}, all owned for
      * {@code owner}) as {@link #freeMode()} says: page by page ({@link PmrFreeMode#SINGLE}), or
      * sorted, coalesced into runs and inserted run by run under one mutex hold
-     * ({@link PmrFreeMode#BATCH}, like uvm_pmr_freepageq()). May reorder {@code pfns}.
+     * ({@link PmrFreeMode#BATCH}, like uvm_pmr_freepageq() in sys/uvm/uvm_pmemrange.c). The sort
+     * runs before the mutex is taken. May reorder {@code pfns}.
      */
     public void releaseAll(int cpu, long[] pfns, int n, FrameUse owner)
     {
@@ -551,7 +553,10 @@ public final class PhysMem
         return range.start + range.length;
     }
 
-    /** Models uvm_pmr_insert(): uvm_pmr_insert_addr (with the neighbour search) + uvm_pmr_insert_size. */
+    /**
+     * Models uvm_pmr_insert() in sys/uvm/uvm_pmemrange.c: uvm_pmr_insert_addr (with
+     * uvm_pmr_pnaddr's neighbour search and the joins) + uvm_pmr_insert_size.
+     */
     private void insert(long start, long length)
     {
         // uvm_pmr_pnaddr: the ranges just above and just below.
