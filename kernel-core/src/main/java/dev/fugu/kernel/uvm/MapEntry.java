@@ -14,6 +14,8 @@ public final class MapEntry
     private final Region region;
     long end;
     Amap amap;
+    /** Slots with an anon: kept so that page lookups and RSS need no scan. */
+    int resident;
 
     MapEntry(long start, long end, int prot, MapInherit inherit, Region region, Amap amap)
     {
@@ -60,13 +62,22 @@ public final class MapEntry
     /** Pages of the entry that have an anon (resident or faulted in). */
     public int residentPages()
     {
-        int n = 0;
-        for (Anon anon : amap.slots) {
-            if (anon != null) {
-                n++;
+        return resident;
+    }
+
+    /** The slot of the {@code k}-th page with an anon (0-based, k &lt; {@link #residentPages()}). */
+    int residentSlot(int k, int pageShift)
+    {
+        if (resident == slots(pageShift)) {
+            // Dense: exec populates text and stack whole, touch fills the heap in order.
+            return k;
+        }
+        Anon[] slots = amap.slots;
+        for (int s = 0; ; s++) {
+            if (slots[s] != null && k-- == 0) {
+                return s;
             }
         }
-        return n;
     }
 
     /** The amap's reference count (entries sharing it). */

@@ -199,7 +199,9 @@ public final class Uvm
                 case SHARE -> {
                     sink.charge(cpu, costs.mapEntryAlloc);
                     entry.amap.refs++;
-                    child.link(new MapEntry(entry.start(), entry.end, entry.protection(), entry.inheritance(), entry.region(), entry.amap));
+                    MapEntry clone = new MapEntry(entry.start(), entry.end, entry.protection(), entry.inheritance(), entry.region(), entry.amap);
+                    clone.resident = entry.resident;
+                    child.link(clone);
                 }
                 case COPY -> {
                     int slots = entry.slots(pageShift);
@@ -215,7 +217,9 @@ public final class Uvm
                         }
                     }
                     sink.charge(cpu, costs.mapEntryAlloc + costs.amapAlloc + slots * costs.amapSlot);
-                    child.link(new MapEntry(entry.start(), entry.end, entry.protection(), entry.inheritance(), entry.region(), copy));
+                    MapEntry clone = new MapEntry(entry.start(), entry.end, entry.protection(), entry.inheritance(), entry.region(), copy);
+                    clone.resident = entry.resident;
+                    child.link(clone);
                     if (any && (entry.protection() & Access.PROT_WRITE) != 0) {
                         parentPmap.protect(cpu, entry.start(), entry.end, entry.protection() & ~Access.PROT_WRITE);
                     }
@@ -278,6 +282,38 @@ public final class Uvm
     }
 
     /**
+     * One access to the {@code index}-th existing page of the vmspace (pages with an anon, in
+     * address order, inherited ones included; a write counts writable entries only), cycling
+     * over them: {@code index} modulo their number. With no such page, nothing is accessed.
+     */
+    public FaultResult accessPage(int cpu, Vmspace vm, long index, boolean write)
+    {
+        long total = 0;
+        List<MapEntry> entries = vm.entries;
+        for (int i = 0; i < entries.size(); i++) {
+            MapEntry entry = entries.get(i);
+            if (!write || (entry.protection() & Access.PROT_WRITE) != 0) {
+                total += entry.resident;
+            }
+        }
+        if (total == 0) {
+            return FaultResult.OK;
+        }
+        long k = Math.floorMod(index, total);
+        for (int i = 0; ; i++) {
+            MapEntry entry = entries.get(i);
+            if (write && (entry.protection() & Access.PROT_WRITE) == 0) {
+                continue;
+            }
+            if (k < entry.resident) {
+                long va = entry.start() + ((long) entry.residentSlot((int) k, pageShift) << pageShift);
+                return access(cpu, vm, va, write ? Access.WRITE : Access.READ);
+            }
+            k -= entry.resident;
+        }
+    }
+
+    /**
      * One user access by {@code cpu} through its MMU ({@link MachineDependent#access}); on a page
      * fault runs {@link #uvmFault} and retries, as the trap handler does.
      */
@@ -335,6 +371,7 @@ public final class Uvm
                 return oom();
             }
             slots[slot] = new Anon(pfn);
+            entry.resident++;
             zeroFills++;
             return FaultResult.OK;
         }
@@ -505,6 +542,7 @@ public final class Uvm
             ledgerEntries++;
             work += costs.mapEntryFree;
             Amap amap = entry.amap;
+            entry.resident = 0;
             if (--amap.refs == 0) {
                 // amap_wipeout(): every slot's anon loses a reference.
                 Anon[] slots = amap.slots;

@@ -96,6 +96,12 @@ class TestUvm
         assertThat(m.uvm.touch(0, vm, Integer.MAX_VALUE)).isEqualTo(FaultResult.OOM);
         MapEntry heap = vm.entries().get(1);
         assertThat(heap.slots(12)).isEqualTo(heap.residentPages() + 1);
+        // The heap's last slot is empty: page lookups skip it.
+        long faults = m.uvm.faults();
+        for (long i = 0; i < 3L * vm.residentPages(); i++) {
+            assertThat(m.uvm.accessPage(0, vm, i, i % 3 == 0)).isEqualTo(FaultResult.OK);
+        }
+        assertThat(m.uvm.faults()).isEqualTo(faults);
     }
 
     @Test
