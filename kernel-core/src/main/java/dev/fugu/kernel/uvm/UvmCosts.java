@@ -4,6 +4,8 @@ import dev.fugu.kernel.md.CostEntry;
 import dev.fugu.kernel.md.CostTable;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -138,6 +140,28 @@ public final class UvmCosts
     public static UvmCosts from(CostTable table)
     {
         return new UvmCosts(table);
+    }
+
+    /**
+     * The defaults with the {@code uvm.*} and {@code pmr.*} entries of {@code overrides} (the
+     * {@code --cost} values) applied; other keys are left to their own tables. An unknown
+     * {@code uvm.}/{@code pmr.} key is rejected.
+     */
+    public static UvmCosts fromOverrides(Map<String, Long> overrides)
+    {
+        Map<String, Long> ours = new TreeMap<>();
+        overrides.forEach((key, value) -> {
+            if (isUvmKey(key)) {
+                ours.put(key, value);
+            }
+        });
+        return new UvmCosts(defaultTable().withOverrides(ours));
+    }
+
+    /** True for the keys this table owns. */
+    public static boolean isUvmKey(String key)
+    {
+        return key.startsWith("uvm.") || key.startsWith("pmr.");
     }
 
     /** The table these costs were read from. */
