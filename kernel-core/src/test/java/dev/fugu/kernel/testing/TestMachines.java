@@ -57,7 +57,13 @@ public final class TestMachines
     /** A kernel running {@code source} (a workload program text) under {@code model}. */
     public static Kernel kernel(MachineConfig config, String source, ExitModel model)
     {
-        Workload workload = WorkloadParser.parse("test", "test.fw", source);
+        Workload workload;
+        try {
+            workload = WorkloadParser.parse("test", "test.fw", source);
+        }
+        catch (dev.fugu.kernel.workload.WorkloadException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         int mhz = registry().get(config.arch()).defaults().clockMhz();
         RunConfig run = RunConfig.of(workload, mhz).withExitModel(model, model == ExitModel.DIRECT ? ExitSwitch.TOIDLE : ExitSwitch.NONE);
         return kernel(config, run);
