@@ -44,7 +44,7 @@ public final class PhysMem
     private final long frames;
     private final MdSink sink;
     private final UvmCosts costs;
-    private PmrFreeMode freeMode;
+    private final PmrFreeMode freeMode;
     private final SpinMutex fpageq;
     private final byte[] use;
     private final long[][] contents;
@@ -132,12 +132,6 @@ public final class PhysMem
     public PmrFreeMode freeMode()
     {
         return freeMode;
-    }
-
-    /** Sets {@code --pmr-free} once the run's options are known, before the run starts. */
-    public void setFreeMode(PmrFreeMode freeMode)
-    {
-        this.freeMode = requireNonNull(freeMode, "freeMode is null");
     }
 
     public UvmCosts costs()
