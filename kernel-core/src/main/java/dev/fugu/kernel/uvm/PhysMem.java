@@ -5,12 +5,13 @@ import dev.fugu.kernel.md.PhysicalMemory;
 import dev.fugu.kernel.sim.CpuClocks;
 import dev.fugu.kernel.sync.SpinMutex;
 
+import dev.fugu.kernel.uvm.RangeTree.Range;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,10 +23,9 @@ import static java.util.Objects.requireNonNull;
  * {@code addr} tree, ordered by start; ranges longer than one page also sit in the {@code size}
  * tree, ordered by (length, start), and one-page ranges on the {@code single} list, as OpenBSD
  * keeps them in {@code pmr->addr}, {@code pmr->size[]} and the {@code pmr->single[]} TAILQs (one
- * memtype, one pmemrange here). Both trees are {@link TreeSet}s (red-black trees) whose
- * comparators count every comparison made; each comparison is charged {@code pmr.compare}, and
- * rebalancing is charged as one {@code pmr.rotation} per two tree inserts/removals, an estimate
- * since TreeMap does not expose its rotations (docs/uvm.md). All of it runs under the one global
+ * memtype, one pmemrange here). Both trees are intrusive red-black trees ({@link RangeTree}) that
+ * count the comparisons and rotations they really make, charged as {@code pmr.compare} and
+ * {@code pmr.rotation}. All of it runs under the one global
  * {@code fpageq} spin mutex, so concurrent frees by several CPUs contend for it.
  *
  * <p>Host memory: one byte of ownership per frame and one (compressed) reference to contents,
@@ -49,8 +49,8 @@ public final class PhysMem
     private final byte[] use;
     private final long[][] contents;
     private final long[] countByUse = new long[USES.length];
-    private final TreeSet<Range> addr;
-    private final TreeSet<Range> size;
+    private final RangeTree addr = new RangeTree(true);
+    private final RangeTree size = new RangeTree(false);
     private final Range probe = new Range();
     private final ArrayDeque<long[]> ptpPool = new ArrayDeque<>();
     private Range singleHead;
@@ -60,13 +60,10 @@ public final class PhysMem
     private long freeCount;
     private long[] sortScratch = new long[64];
 
-    // Work counters: comparisons made by the tree comparators, tree changes (for the rotation
-    // estimate), and the cycles owed by the critical section in progress.
-    private long comparisons;
-    private long treeChanges;
-    private long rotations;
+    // The cycles owed by the critical section in progress, and the tree counters at its start.
     private long work;
     private long startComparisons;
+    private long startRotations;
 
     public PhysMem(int pageSize, long frames, MdSink sink, CpuClocks clocks)
     {
@@ -90,24 +87,16 @@ public final class PhysMem
         this.fpageq = new SpinMutex("fpageq", requireNonNull(clocks, "clocks is null"));
         this.use = new byte[(int) frames];
         this.contents = new long[(int) frames][];
-        this.addr = new TreeSet<>((a, b) -> {
-            comparisons++;
-            return Long.compare(a.start, b.start);
-        });
-        this.size = new TreeSet<>((a, b) -> {
-            comparisons++;
-            int c = Long.compare(a.length, b.length);
-            return c != 0 ? c : Long.compare(a.start, b.start);
-        });
         // uvm_pmr_init: all of RAM is one free range.
         Range all = newRange(0, frames);
-        addr.add(all);
+        addr.insert(all.addrNode);
         insertSize(all);
         freeCount = frames;
         countByUse[FREE] = frames;
-        comparisons = 0;
-        treeChanges = 0;
-        rotations = 0;
+        addr.comparisons = 0;
+        size.comparisons = 0;
+        addr.rotations = 0;
+        size.rotations = 0;
         work = 0;
     }
 
@@ -148,13 +137,13 @@ public final class PhysMem
     /** Comparisons made in the free-range trees since boot. */
     public long treeComparisons()
     {
-        return comparisons;
+        return addr.comparisons + size.comparisons;
     }
 
-    /** Rotations charged (estimated) since boot. */
+    /** Rotations made in the free-range trees since boot. */
     public long treeRotations()
     {
-        return rotations;
+        return addr.rotations + size.rotations;
     }
 
     /** Free ranges (pmr->nsegs). */
@@ -213,7 +202,7 @@ public final class PhysMem
         long pfn = NO_FRAME;
         probe.length = count;
         probe.start = Long.MIN_VALUE;
-        Range range = size.ceiling(probe);
+        Range range = size.nfind(probe);
         if (range != null) {
             removeSize(range);
             if (range.length == count) {
@@ -446,12 +435,11 @@ public final class PhysMem
     public List<String> checkConsistency()
     {
         List<String> problems = new ArrayList<>();
-        long saved = comparisons;
         long end = -1;
         long total = 0;
         long multi = 0;
         long single = 0;
-        for (Range range : addr) {
+        for (Range range = addr.first(); range != null; range = addr.next(range.addrNode)) {
             if (range.length < 1) {
                 problems.add("empty range at " + range.start);
             }
@@ -469,7 +457,7 @@ public final class PhysMem
             }
             else {
                 multi++;
-                if (range.onSingle || !size.contains(range)) {
+                if (range.onSingle || !range.sizeNode.linked) {
                     problems.add("range " + range.start + "+" + range.length + " not in the size tree");
                 }
             }
@@ -511,7 +499,8 @@ public final class PhysMem
         if (sum != frames) {
             problems.add("per-use counts add up to " + sum + " of " + frames + " frames");
         }
-        comparisons = saved;
+        addr.validate("address tree", problems);
+        size.validate("size tree", problems);
         return problems;
     }
 
@@ -521,12 +510,14 @@ public final class PhysMem
     {
         fpageq.enter(cpu);
         work = costs.mutexEnter;
-        startComparisons = comparisons;
+        startComparisons = treeComparisons();
+        startRotations = treeRotations();
     }
 
     private void leave(int cpu)
     {
-        work += (comparisons - startComparisons) * costs.pmrCompare + costs.mutexLeave;
+        work += (treeComparisons() - startComparisons) * costs.pmrCompare
+                + (treeRotations() - startRotations) * costs.pmrRotation + costs.mutexLeave;
         sink.charge(cpu, work);
         work = 0;
         fpageq.leave(cpu);
@@ -562,8 +553,8 @@ public final class PhysMem
         // uvm_pmr_pnaddr: the ranges just above and just below.
         probe.start = start;
         probe.length = length;
-        Range next = addr.higher(probe);
-        Range prev = addr.lower(probe);
+        Range next = addr.nfind(probe);
+        Range prev = next != null ? addr.prev(next.addrNode) : addr.last();
         if (next != null && next.start == start + length) {
             removeSize(next);
             removeAddr(next);
@@ -578,8 +569,7 @@ public final class PhysMem
         }
         else {
             range = newRange(start, length);
-            addr.add(range);
-            treeChange();
+            addr.insert(range.addrNode);
             work += costs.pmrInsert;
         }
         insertSize(range);
@@ -602,8 +592,7 @@ public final class PhysMem
             work += costs.pmrListOp;
         }
         else {
-            size.add(range);
-            treeChange();
+            size.insert(range.sizeNode);
             work += costs.pmrInsert;
         }
     }
@@ -630,27 +619,15 @@ public final class PhysMem
             work += costs.pmrListOp;
         }
         else {
-            size.remove(range);
-            treeChange();
+            size.remove(range.sizeNode);
             work += costs.pmrRemove;
         }
     }
 
     private void removeAddr(Range range)
     {
-        addr.remove(range);
-        treeChange();
+        addr.remove(range.addrNode);
         work += costs.pmrRemove;
-    }
-
-    // One rotation per two tree changes: the amortised rebalancing of a red-black tree under
-    // random inserts and deletes is below one rotation per operation.
-    private void treeChange()
-    {
-        if ((++treeChanges & 1) == 0) {
-            rotations++;
-            work += costs.pmrRotation;
-        }
     }
 
     private void own(long pfn, FrameUse owner)
@@ -788,13 +765,4 @@ public final class PhysMem
         }
     }
 
-    /** A free range: its first frame and length, and its links on the single list. */
-    private static final class Range
-    {
-        long start;
-        long length;
-        Range prev;
-        Range next;
-        boolean onSingle;
-    }
 }
