@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * (uvm_pmemrange), in cycles. The table is read once into fields; hot paths never look keys up.
  *
  * <p>Data-structure costs are per unit of work really done: {@code pmr.compare} per key comparison
- * made in the free-range trees, {@code pmr.rotation} per (estimated) rebalancing rotation, and so
+ * made in the free-range trees, {@code pmr.rotation} per rebalancing rotation made, and so
  * on. Fixed costs are for straight-line code. The numbers are reasoned estimates for a ~3 GHz
  * out-of-order core with 4 KiB pages, said as such in each row's source.
  */
@@ -54,7 +54,7 @@ public final class UvmCosts
             new CostEntry("pmr.compare", 15, "one key comparison in a uvm_pmemrange free-range tree (RBT compare callback + node visit)",
                     "estimate: an indirect call and a compare on a vm_page that is often not in L1 during a teardown"),
             new CostEntry("pmr.rotation", 25, "one red-black rotation in a free-range tree",
-                    "estimate: ~6 pointer updates; counted as one per two tree inserts/removals (see docs/uvm.md)"),
+                    "estimate: ~6 pointer updates; every rotation the trees make is counted"),
             new CostEntry("pmr.insert", 35, "RBT_INSERT link and recolour of a free range, beyond its comparisons and rotations",
                     "estimate"),
             new CostEntry("pmr.remove", 45, "RBT_REMOVE of a free range, beyond its comparisons and rotations",
