@@ -451,10 +451,11 @@ public final class Uvm
             sink.violation("vmspace-free", cpu, vm + " freed again");
             return new TeardownLedger(kind, cpu, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
-        sink.charge(cpu, costs.vmspaceFree);
         long pages = 0;
         long ptp = 0;
+        // Dropping a reference that is not the last is one atomic decrement: not charged.
         if (--vm.refs == 0) {
+            sink.charge(cpu, costs.vmspaceFree);
             Pmap pmap = vm.pmap();
             long ptp0 = pmap.pageTablePages();
             pages = teardownEntries(cpu, vm);
