@@ -60,6 +60,7 @@ class TestTwoLevelPageTables
         long pfn = userFrame(machine);
         pmap.enter(0, 0x1400_0000L, pfn, Access.PROT_READ | Access.PROT_EXEC);
         long ptp = (machine.physmem().read32(pmap.rootPa() + 4 * 0x50) & 0xffff_ffffL) & I386Pte.FRAME_32;
+        // PG_X (0x800, PG_AVAIL3) | PG_PVLIST (0x400) | PG_u | PG_V: read-only and executable.
         assertThat(machine.physmem().read32(ptp) & 0xffff_ffffL).isEqualTo((pfn << 12) | 0xc05);
     }
 
