@@ -14,6 +14,7 @@ import dev.fugu.kernel.md.VmLayout;
 import dev.fugu.kernel.md.support.Tlb;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -98,7 +99,6 @@ final class I386Machine
     private final int entryShift;
     private final int pdeShift;
     private final int ptIndexMask;
-    private final int pdSlots;
     private final int pdslotPte;
     private final int recursiveSlots;
     private final int pdslotKern;
@@ -180,7 +180,6 @@ final class I386Machine
             entryShift = 3;
             pdeShift = 21;
             ptIndexMask = 511;
-            pdSlots = 2048;
             pdslotPte = 1660;
             recursiveSlots = 4;
             pdslotKern = 1664;
@@ -192,7 +191,6 @@ final class I386Machine
             entryShift = 2;
             pdeShift = 22;
             ptIndexMask = 1023;
-            pdSlots = 1024;
             pdslotPte = 831;
             recursiveSlots = 1;
             pdslotKern = 832;
@@ -281,11 +279,6 @@ final class I386Machine
     public CostTable costs()
     {
         return costs;
-    }
-
-    boolean isPae()
-    {
-        return pae;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -715,7 +708,7 @@ final class I386Machine
                 writeEntry(pdeAddr, 0);
                 pm.removePtp(ptp, ptpIndex);
                 if (pendingFreeCount == pendingFree.length) {
-                    pendingFree = java.util.Arrays.copyOf(pendingFree, pendingFreeCount * 2);
+                    pendingFree = Arrays.copyOf(pendingFree, pendingFreeCount * 2);
                 }
                 pendingFree[pendingFreeCount++] = ptp;
                 sink.charge(cpu, costPteWrite);
@@ -1222,10 +1215,5 @@ final class I386Machine
             return pm.pdPa[slot >>> 9] + ((long) (slot & 511) << 3);
         }
         return pm.pdPa[0] + ((long) slot << 2);
-    }
-
-    int pdSlots()
-    {
-        return pdSlots;
     }
 }
