@@ -341,6 +341,7 @@ final class I386Machine
     // ---------------------------------------------------------------------------------------
     // Pmap life cycle
 
+    /** pmap_kernel() of sys/arch/i386/include/pmap.h: &amp;kernel_pmap_store. */
     @Override
     public Pmap pmapKernel()
     {
@@ -616,6 +617,12 @@ final class I386Machine
         rangeOp(pm, cpu, sva, eva, (prot & (Access.PROT_READ | Access.PROT_EXEC)) == 0, prot);
     }
 
+    /**
+     * The range walk shared by pmap_do_remove() and pmap_write_protect() in
+     * sys/arch/i386/i386/pmap.c: clamp to the pmap's half, one PD block at a time, the shootdown
+     * policy (range per block, or the whole TLB past 32 pages of a user pmap), shootwait, and
+     * the PTPs freed only after it.
+     */
     private long rangeOp(I386Pmap pm, int cpu, long sva, long eva, boolean remove, int prot)
     {
         sva &= ~PAGE_MASK;
@@ -676,7 +683,10 @@ final class I386Machine
         return done;
     }
 
-    /** One PD block of a remove or write-protect: returns the PTEs cleared or changed. */
+    /**
+     * One PD block: pmap_remove_ptes() plus pmap_drop_ptp(), or the inner loop of
+     * pmap_write_protect(), in sys/arch/i386/i386/pmap.c. Returns the PTEs cleared or changed.
+     */
     private long block(I386Pmap pm, int cpu, int slot, long sva, long eva, boolean remove, int prot, boolean shootAll)
     {
         long pdeAddr = pdeAddress(pm, slot);
@@ -942,7 +952,10 @@ final class I386Machine
         requireNonNull(pcb, "pcb is null");
     }
 
-    /** lcr3(): load a page directory; without PCID every non-global entry goes. */
+    /**
+     * lcr3() of sys/arch/i386/include/cpufunc.h: load a page directory; without PCID every
+     * non-global entry goes (Intel SDM Vol. 3A §4.10.4.1). ci_curpmap follows, as pmap_switch sets it.
+     */
     private void loadCr3(int cpu, I386Pmap pm)
     {
         sink.charge(cpu, costTtbLoad + costFlush);
