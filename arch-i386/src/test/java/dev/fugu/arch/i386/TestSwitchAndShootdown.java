@@ -78,7 +78,9 @@ class TestSwitchAndShootdown
         assertThat(machine.stats().tlbFlushes()).isEqualTo(flushes);
         assertThat(md.tlb(0).holds(pmap, VA)).isTrue();
         long switchCost = machine.stats().sysCycles(0) - cycles;
-        assertThat(switchCost).isEqualTo(md.costs().cycles("md.switch.save") + md.costs().cycles("md.switch.restore"));
+        // Save and restore only, within the engine's ±5% cost jitter: no %cr3 load, no flush.
+        long expected = md.costs().cycles("md.switch.save") + md.costs().cycles("md.switch.restore");
+        assertThat(switchCost).isBetween(expected * 9 / 10, expected * 11 / 10);
 
         // A system thread runs on pmap_kernel(): that is a different %cr3, so it does flush.
         Pcb idle = md.cpuFork(0, null, md.pmapKernel(), true);
