@@ -492,6 +492,13 @@ public final class Kernel
 
     private long leakedFrames;
 
+    /** The thread on {@code cpu} now, for panic reports. */
+    public String threadOn(int cpu)
+    {
+        KThread thread = cpus[cpu].curthread;
+        return thread == null ? "none" : thread + (thread.path != null ? " in " + thread.path.name() : "");
+    }
+
     public long leakedFrames()
     {
         return leakedFrames;
