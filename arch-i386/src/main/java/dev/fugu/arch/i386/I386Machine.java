@@ -73,10 +73,10 @@ final class I386Machine
     static final long KERNEL_PAGES_VA = 0xd080_0000L;
     static final int KERNEL_PAGES = 8;
     /**
-     * TLB entries per CPU: one 4 KB-page data TLB of the P6/Core era (64 entries, as the
-     * Pentium Pro/II/III and Pentium M DTLBs have). Large pages are held as 4 KB pieces.
+     * TLB entries per CPU: the 256-entry 4 KB-page data TLB (DTLB1) of the Core 2, a typical
+     * CPU running OpenBSD/i386 with PAE and NX. Large pages are held as 4 KB pieces.
      */
-    static final int TLB_ENTRIES = 64;
+    static final int TLB_ENTRIES = 256;
     /** pmap_do_remove()/pmap_write_protect(): beyond 32 pages of a user pmap, shoot the whole TLB. */
     static final long SHOOTALL_PAGES = 32;
 
