@@ -1,12 +1,10 @@
 package dev.fugu.arch.i386;
 
 import dev.fugu.kernel.md.contract.MachineDependentContract;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 
 /** The shared MachineDependent contract for i386 with --arch-opt nopae. */
-@ExtendWith(ThirtyTwoBitContractGaps.class)
 class I386NopaeMachineDependentContractTest
         extends MachineDependentContract
 {
