@@ -616,9 +616,11 @@ public final class WorkloadParser
                 tooLarge = value > max;
             }
         }
+        if (text.isEmpty()) {
+            throw error(token, from, keyword.text() + ": range '" + token.text() + "' lacks a number for " + what + " (expected LO..HI)");
+        }
         if (!valid) {
-            String shown = text.isEmpty() ? "an empty number" : "'" + text + "'";
-            throw error(token, from, keyword.text() + ": bad number " + shown + " for " + what + " (expected " + min + ".." + max + ")");
+            throw error(token, from, keyword.text() + ": bad number '" + text + "' for " + what + " (expected " + min + ".." + max + ")");
         }
         if (tooLarge || value < min) {
             throw error(token, from, keyword.text() + ": " + text + " is out of range " + min + ".." + max + " for " + what);
