@@ -24,6 +24,8 @@ public final class WorkloadParser
     public static final long MAX_PAGES = 1L << 24;
     public static final long MAX_COUNT = 10_000_000L;
     public static final int MAX_EXIT_CODE = 255;
+    /** Deepest nesting of repeat blocks (keeps every recursion over the AST shallow). */
+    public static final int MAX_NESTING = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -164,7 +166,7 @@ public final class WorkloadParser
         String describe()
         {
             return switch (kind) {
-                case WORD -> "'" + text + "'";
+                case WORD -> "'" + printable(text) + "'";
                 case OPEN -> "'{'";
                 case CLOSE -> "'}'";
                 case SEMICOLON -> "';'";
@@ -207,7 +209,7 @@ public final class WorkloadParser
                     }
                     String name = code.substring(at + 2, end);
                     if (!PARAMETER_NAME.matcher(name).matches()) {
-                        throw new WorkloadException(file, lineNumber, at + 1, "bad placeholder '${" + name + "}'");
+                        throw new WorkloadException(file, lineNumber, at + 1, "bad placeholder '${" + printable(name) + "}'");
                     }
                     String value = parameters.get(name);
                     if (value == null) {
@@ -216,9 +218,9 @@ public final class WorkloadParser
                     }
                     if (!PARAMETER_VALUE.matcher(value).matches()) {
                         throw new WorkloadException(file, lineNumber, at + 1,
-                                "bad value '" + value + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')");
+                                "bad value '" + printable(value) + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')");
                     }
-                    String origin = "${" + name + "}=" + value;
+                    String origin = "${" + name + "}=" + printable(value);
                     for (int k = 0; k < value.length(); k++) {
                         text.append(value.charAt(k));
                         columns.add(at + 1);
@@ -267,6 +269,22 @@ public final class WorkloadParser
             tokens.add(new Token(end, "", lineNumber, new int[] {raw.length() + 1}, new String[1]));
         }
         return tokens;
+    }
+
+    /** Text from the file or a parameter, safe in a one-line message: control characters escaped. */
+    static String printable(String text)
+    {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ') {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+            else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     // ---------------------------------------------------------------- parsing
@@ -342,7 +360,7 @@ public final class WorkloadParser
         advance();
         String name = nameToken.text();
         if (!NAME.matcher(name).matches()) {
-            throw error(nameToken, "proc: bad program name '" + name + "' (letters, digits, '_' and '-', not starting with a digit)");
+            throw error(nameToken, "proc: bad program name '" + printable(name) + "' (letters, digits, '_' and '-', not starting with a digit)");
         }
         ProcDefinition previous = definitions.get(name);
         if (previous != null) {
@@ -353,11 +371,11 @@ public final class WorkloadParser
             throw error(open.kind() == Kind.WORD ? open : nameToken, "proc " + name + ": expected '{' after the name, found " + open.describe());
         }
         advance();
-        List<Statement> body = parseBlock(open, "proc " + name);
+        List<Statement> body = parseBlock(open, "proc " + name, 0);
         definitions.put(name, new ProcDefinition(name, nameToken.position(), body));
     }
 
-    private List<Statement> parseBlock(Token open, String owner)
+    private List<Statement> parseBlock(Token open, String owner, int depth)
             throws WorkloadException
     {
         List<Statement> body = new ArrayList<>();
@@ -380,7 +398,7 @@ public final class WorkloadParser
                     if (token.isWord("proc")) {
                         throw error(open, "missing '}': the '{' of " + owner + " opened here is still open at the 'proc' on line " + token.line());
                     }
-                    body.add(parseStatement());
+                    body.add(parseStatement(depth));
             }
         }
     }
@@ -395,7 +413,7 @@ public final class WorkloadParser
         }
     }
 
-    private Statement parseStatement()
+    private Statement parseStatement(int depth)
             throws WorkloadException
     {
         Token keyword = advance();
@@ -475,6 +493,9 @@ public final class WorkloadParser
                 statement = new Statement.Ps(at);
                 break;
             case "repeat": {
+                if (depth == MAX_NESTING) {
+                    throw error(keyword, "repeat: nested deeper than " + MAX_NESTING + " levels");
+                }
                 long count = number(operand(keyword, "N"), keyword, "N", 1, MAX_COUNT);
                 Token open = peek();
                 if (open.kind() != Kind.OPEN) {
@@ -482,13 +503,13 @@ public final class WorkloadParser
                 }
                 advance();
                 // parseBlock has checked what follows the closing '}'.
-                return new Statement.Repeat(count, parseBlock(open, "repeat"), at);
+                return new Statement.Repeat(count, parseBlock(open, "repeat", depth + 1), at);
             }
             case "expect":
                 statement = parseExpect(keyword);
                 break;
             default:
-                throw error(keyword, "unknown statement '" + word + "'");
+                throw error(keyword, "unknown statement '" + printable(word) + "'");
         }
         expectEnd("'" + word + "'");
         return statement;
@@ -617,10 +638,10 @@ public final class WorkloadParser
             }
         }
         if (text.isEmpty()) {
-            throw error(token, from, keyword.text() + ": range '" + token.text() + "' lacks a number for " + what + " (expected LO..HI)");
+            throw error(token, from, keyword.text() + ": range '" + printable(token.text()) + "' lacks a number for " + what + " (expected LO..HI)");
         }
         if (!valid) {
-            throw error(token, from, keyword.text() + ": bad number '" + text + "' for " + what + " (expected " + min + ".." + max + ")");
+            throw error(token, from, keyword.text() + ": bad number '" + printable(text) + "' for " + what + " (expected " + min + ".." + max + ")");
         }
         if (tooLarge || value < min) {
             throw error(token, from, keyword.text() + ": " + text + " is out of range " + min + ".." + max + " for " + what);
@@ -690,64 +711,87 @@ public final class WorkloadParser
     /**
      * Depth-first search over fork/spawn/exec/thread references, programs in file order and
      * references in source order; the first reference to a program still on the search path
-     * closes a cycle.
+     * closes a cycle. Iterative, so a long chain of programs cannot overflow the stack.
      */
     private final class CycleFinder
     {
         private final List<ProcDefinition> procs;
         private final Map<String, Integer> index;
-        // 0 unvisited, 1 on the path, 2 done
-        private final int[] state;
-        private final List<String> path = new ArrayList<>();
+        private final List<List<Statement.ProgramRef>> references = new ArrayList<>();
 
         CycleFinder(List<ProcDefinition> procs, Map<String, Integer> index)
         {
             this.procs = procs;
             this.index = index;
-            this.state = new int[procs.size()];
+            for (ProcDefinition proc : procs) {
+                List<Statement.ProgramRef> refs = new ArrayList<>();
+                collect(proc.body(), refs);
+                references.add(refs);
+            }
+        }
+
+        private void collect(List<Statement> body, List<Statement.ProgramRef> refs)
+        {
+            for (Statement statement : body) {
+                if (statement instanceof Statement.Repeat repeat) {
+                    collect(repeat.body(), refs);
+                }
+                Statement.ProgramRef ref = reference(statement);
+                if (ref != null) {
+                    refs.add(ref);
+                }
+            }
         }
 
         void check()
                 throws WorkloadException
         {
-            for (int i = 0; i < procs.size(); i++) {
-                if (state[i] == 0) {
-                    visit(i);
-                }
-            }
-        }
-
-        private void visit(int program)
-                throws WorkloadException
-        {
-            state[program] = 1;
-            path.add(procs.get(program).name());
-            visitBody(procs.get(program).body());
-            path.remove(path.size() - 1);
-            state[program] = 2;
-        }
-
-        private void visitBody(List<Statement> body)
-                throws WorkloadException
-        {
-            for (Statement statement : body) {
-                if (statement instanceof Statement.Repeat repeat) {
-                    visitBody(repeat.body());
+            // 0 unvisited, 1 on the path, 2 done
+            int[] state = new int[procs.size()];
+            int[] path = new int[procs.size()];
+            int[] nextReference = new int[procs.size()];
+            for (int root = 0; root < procs.size(); root++) {
+                if (state[root] != 0) {
                     continue;
                 }
-                Statement.ProgramRef ref = reference(statement);
-                if (ref == null) {
-                    continue;
-                }
-                int target = index.get(ref.name());
-                if (state[target] == 1) {
-                    List<String> cycle = new ArrayList<>(path.subList(path.indexOf(ref.name()), path.size()));
-                    cycle.add(ref.name());
-                    throw new WorkloadException(file, ref.position(),
-                            "cycle " + String.join(" -> ", cycle) + " (a program that can reach itself never ends)");
-                }
-                if (state[target] == 0) {
-                    visit(target);
+                int depth = 0;
+                path[depth++] = root;
+                state[root] = 1;
+                nextReference[root] = 0;
+                while (depth > 0) {
+                    int program = path[depth - 1];
+                    List<Statement.ProgramRef> refs = references.get(program);
+                    if (nextReference[program] == refs.size()) {
+                        state[program] = 2;
+                        depth--;
+                        continue;
+                    }
+                    Statement.ProgramRef ref = refs.get(nextReference[program]++);
+                    int target = index.get(ref.name());
+                    if (state[target] == 1) {
+                        List<String> cycle = new ArrayList<>();
+                        int from = depth - 1;
+                        while (path[from] != target) {
+                            from--;
+                        }
+                        for (int i = from; i < depth; i++) {
+                            cycle.add(procs.get(path[i]).name());
+                        }
+                        cycle.add(ref.name());
+                        String shown = String.join(" -> ", cycle);
+                        if (cycle.size() > 12) {
+                            // keep the message one readable line
+                            shown = String.join(" -> ", cycle.subList(0, 5)) + " -> ... -> " + String.join(" -> ", cycle.subList(cycle.size() - 5, cycle.size()))
+                                    + ", " + (cycle.size() - 1) + " programs";
+                        }
+                        throw new WorkloadException(file, ref.position(),
+                                "cycle " + shown + " (a program that can reach itself never ends)");
+                    }
+                    if (state[target] == 0) {
+                        state[target] = 1;
+                        nextReference[target] = 0;
+                        path[depth++] = target;
+                    }
                 }
             }
         }

@@ -222,6 +222,27 @@ public class TestWorkloadErrors
     }
 
     @Test
+    public void testLongChainsAndDeepNesting()
+            throws WorkloadException
+    {
+        // 20,000 programs in a chain: no recursion over programs, so no stack overflow
+        StringBuilder chain = new StringBuilder("proc main { fork p0 }\n");
+        for (int i = 0; i < 20_000; i++) {
+            chain.append("proc p").append(i).append(" { fork p").append(i + 1).append(" }\n");
+        }
+        assertThat(WorkloadParser.parse("t", "t.fw", chain + "proc p20000 { ps }\n").programs()).hasSize(20_002);
+        assertError(chain + "proc p20000 { exec p0 }\n", 20_002, 20,
+                "cycle p0 -> p1 -> p2 -> p3 -> p4 -> ... -> p19997 -> p19998 -> p19999 -> p20000 -> p0, 20001 programs (a program that can reach itself never ends)");
+
+        String nested64 = "repeat 2 { ".repeat(64) + "ps" + " }".repeat(64);
+        assertThat(WorkloadParser.parse("t", "t.fw", "proc main { " + nested64 + " }\n").maxLoopDepth()).isEqualTo(64);
+        String nested65 = "repeat 2 { ".repeat(65) + "ps" + " }".repeat(65);
+        assertError("proc main { " + nested65 + " }\n", 1, 13 + 64 * 11, "repeat: nested deeper than 64 levels");
+        // far deeper than any stack would allow: still the same one-line error
+        assertError("proc main { " + "repeat 2 { ".repeat(100_000) + "\n", 1, 13 + 64 * 11, "repeat: nested deeper than 64 levels");
+    }
+
+    @Test
     public void testSharedProgramsAreNoCycle()
             throws WorkloadException
     {
