@@ -188,6 +188,8 @@ public class TestWorkloadErrors
             "compute ..5|11|compute: range '..5' lacks a number for CYCLES (expected LO..HI)",
             "compute 1..2..3|14|compute: bad number '2..3' for CYCLES (expected 1..1000000000000)",
             "exit 1..2|8|exit: bad number '1..2' for CODE (expected 0..255)",
+            "exit -1|8|exit: bad number '-1' for CODE (expected 0..255)",
+            "expect exited -1|17|expect: bad number '-1' for CODE (expected 0..255)",
             "spawn x y|9|spawn: bad number 'x' for N (expected 1..10000000)",
             "kill last FOO|13|kill: unknown signal 'FOO' (a number 1..31 or a name such as KILL or SIGTERM)",
             "kill last 9x|13|kill: bad number '9x' for SIGNAL (expected 1..31)",
