@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 public class TestWorkloadFuzz
 {
-    private static final int ITERATIONS = 10_000;
+    private static final int ITERATIONS = 6_000;
     private static final long SEED = 20251125;
 
     private static final String[] FRAGMENTS = {
