@@ -77,9 +77,10 @@ public final class WorkloadParser
                 lines[i] = lines[i].substring(0, lines[i].length() - 1);
             }
         }
-        Map<String, String> values = declaredParameters(file, lines);
+        Map<String, String> values = new LinkedHashMap<>();
+        Optional<WorkloadException> declarationError = declaredParameters(file, lines, values);
         values.putAll(parameters);
-        List<Token> tokens = tokenize(file, lines, values);
+        List<Token> tokens = tokenize(lines, values, declarationError);
         WorkloadParser parser = new WorkloadParser(file, tokens);
         parser.parseFile();
         List<Program> programs = parser.check();
@@ -89,12 +90,9 @@ public final class WorkloadParser
     /** Parameters a file declares with {@code # param: NAME=DEFAULT [description]}, with their defaults. */
     public static Map<String, String> declaredParameters(String source)
     {
-        try {
-            return declaredParameters("", source.split("\n", -1));
-        }
-        catch (WorkloadException e) {
-            return Map.of();
-        }
+        Map<String, String> values = new LinkedHashMap<>();
+        declaredParameters("", source.split("\n", -1), values);
+        return values;
     }
 
     /** The text of the first {@code # description:} comment before the first program. */
@@ -118,10 +116,9 @@ public final class WorkloadParser
         return Optional.empty();
     }
 
-    private static Map<String, String> declaredParameters(String file, String[] lines)
-            throws WorkloadException
+    /** Adds the declared defaults to {@code values}; returns the first bad declaration, if any. */
+    private static Optional<WorkloadException> declaredParameters(String file, String[] lines, Map<String, String> values)
     {
-        Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < lines.length; i++) {
             Matcher declaration = PARAMETER_DECLARATION.matcher(lines[i]);
             if (!declaration.matches()) {
@@ -129,22 +126,24 @@ public final class WorkloadParser
             }
             Matcher parameter = PARAMETER_DEFAULT.matcher(declaration.group(1));
             if (!parameter.matches()) {
-                throw new WorkloadException(file, i + 1, declaration.start(1) + 1,
-                        "bad parameter declaration (expected '# param: NAME=DEFAULT description')");
+                return Optional.of(new WorkloadException(file, i + 1, declaration.start(1) + 1,
+                        "bad parameter declaration (expected '# param: NAME=DEFAULT description')"));
             }
             if (values.containsKey(parameter.group(1))) {
-                throw new WorkloadException(file, i + 1, declaration.start(1) + 1, "parameter '" + parameter.group(1) + "' declared twice");
+                return Optional.of(new WorkloadException(file, i + 1, declaration.start(1) + 1, "parameter '" + parameter.group(1) + "' declared twice"));
             }
             values.put(parameter.group(1), parameter.group(2));
         }
-        return values;
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- lexing
 
     private enum Kind
     {
-        WORD, OPEN, CLOSE, SEMICOLON, NEWLINE, EOF
+        WORD, OPEN, CLOSE, SEMICOLON, NEWLINE, EOF,
+        /** A lexical error (text is the message), raised when the parser reaches it: the first error in the file wins. */
+        ERROR
     }
 
     /**
@@ -172,6 +171,7 @@ public final class WorkloadParser
                 case SEMICOLON -> "';'";
                 case NEWLINE -> "end of line";
                 case EOF -> "end of file";
+                case ERROR -> "an error";
             };
         }
 
@@ -186,8 +186,12 @@ public final class WorkloadParser
         }
     }
 
-    private static List<Token> tokenize(String file, String[] lines, Map<String, String> parameters)
-            throws WorkloadException
+    private static Token errorToken(int line, int column, String message)
+    {
+        return new Token(Kind.ERROR, message, line, new int[] {column}, new String[1]);
+    }
+
+    private static List<Token> tokenize(String[] lines, Map<String, String> parameters, Optional<WorkloadException> declarationError)
     {
         List<Token> tokens = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -204,21 +208,26 @@ public final class WorkloadParser
             while (at < code.length()) {
                 if (code.startsWith("${", at)) {
                     int end = code.indexOf('}', at + 2);
-                    if (end < 0) {
-                        throw new WorkloadException(file, lineNumber, at + 1, "unterminated placeholder '${' (expected '${NAME}')");
-                    }
-                    String name = code.substring(at + 2, end);
-                    if (!PARAMETER_NAME.matcher(name).matches()) {
-                        throw new WorkloadException(file, lineNumber, at + 1, "bad placeholder '${" + printable(name) + "}'");
-                    }
+                    String problem = null;
+                    String name = end < 0 ? "" : code.substring(at + 2, end);
                     String value = parameters.get(name);
-                    if (value == null) {
-                        throw new WorkloadException(file, lineNumber, at + 1,
-                                "unknown parameter '${" + name + "}' (not given and no '# param: " + name + "=DEFAULT' declared)");
+                    if (end < 0) {
+                        problem = "unterminated placeholder '${' (expected '${NAME}')";
                     }
-                    if (!PARAMETER_VALUE.matcher(value).matches()) {
-                        throw new WorkloadException(file, lineNumber, at + 1,
-                                "bad value '" + printable(value) + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')");
+                    else if (!PARAMETER_NAME.matcher(name).matches()) {
+                        problem = "bad placeholder '${" + printable(name) + "}'";
+                    }
+                    else if (value == null) {
+                        problem = "unknown parameter '${" + name + "}' (not given and no '# param: " + name + "=DEFAULT' declared)";
+                    }
+                    else if (!PARAMETER_VALUE.matcher(value).matches()) {
+                        problem = "bad value '" + printable(value) + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')";
+                    }
+                    if (problem != null) {
+                        // Tokens of this line before the placeholder come first.
+                        tokens.addAll(lineTokens(text, columns, origins, lineNumber));
+                        tokens.add(errorToken(lineNumber, at + 1, problem));
+                        return tokens;
                     }
                     String origin = "${" + name + "}=" + printable(value);
                     for (int k = 0; k < value.length(); k++) {
@@ -235,40 +244,51 @@ public final class WorkloadParser
                 at++;
             }
 
-            int k = 0;
-            while (k < text.length()) {
-                char c = text.charAt(k);
-                if (Character.isWhitespace(c)) {
-                    k++;
-                    continue;
-                }
-                Kind kind = switch (c) {
-                    case '{' -> Kind.OPEN;
-                    case '}' -> Kind.CLOSE;
-                    case ';' -> Kind.SEMICOLON;
-                    default -> Kind.WORD;
-                };
-                int start = k;
-                if (kind == Kind.WORD) {
-                    while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && "{};".indexOf(text.charAt(k)) < 0) {
-                        k++;
-                    }
-                }
-                else {
-                    k++;
-                }
-                int[] tokenColumns = new int[k - start];
-                String[] tokenOrigins = new String[k - start];
-                for (int j = start; j < k; j++) {
-                    tokenColumns[j - start] = columns.get(j);
-                    tokenOrigins[j - start] = origins.get(j);
-                }
-                tokens.add(new Token(kind, text.substring(start, k), lineNumber, tokenColumns, tokenOrigins));
+            tokens.addAll(lineTokens(text, columns, origins, lineNumber));
+            if (declarationError.isPresent() && declarationError.get().line() == lineNumber) {
+                tokens.add(errorToken(lineNumber, declarationError.get().column(), declarationError.get().detail()));
+                return tokens;
             }
             Kind end = i == lines.length - 1 ? Kind.EOF : Kind.NEWLINE;
             tokens.add(new Token(end, "", lineNumber, new int[] {raw.length() + 1}, new String[1]));
         }
         return tokens;
+    }
+
+    private static List<Token> lineTokens(StringBuilder text, List<Integer> columns, List<String> origins, int lineNumber)
+    {
+        List<Token> result = new ArrayList<>();
+        int k = 0;
+        while (k < text.length()) {
+            char c = text.charAt(k);
+            if (Character.isWhitespace(c)) {
+                k++;
+                continue;
+            }
+            Kind kind = switch (c) {
+                case '{' -> Kind.OPEN;
+                case '}' -> Kind.CLOSE;
+                case ';' -> Kind.SEMICOLON;
+                default -> Kind.WORD;
+            };
+            int start = k;
+            if (kind == Kind.WORD) {
+                while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && "{};".indexOf(text.charAt(k)) < 0) {
+                    k++;
+                }
+            }
+            else {
+                k++;
+            }
+            int[] tokenColumns = new int[k - start];
+            String[] tokenOrigins = new String[k - start];
+            for (int j = start; j < k; j++) {
+                tokenColumns[j - start] = columns.get(j);
+                tokenOrigins[j - start] = origins.get(j);
+            }
+            result.add(new Token(kind, text.substring(start, k), lineNumber, tokenColumns, tokenOrigins));
+        }
+        return result;
     }
 
     /** Text from the file or a parameter, safe in a one-line message: control characters escaped. */
@@ -294,13 +314,19 @@ public final class WorkloadParser
     }
 
     private Token peek()
+            throws WorkloadException
     {
-        return tokens.get(next);
+        Token token = tokens.get(next);
+        if (token.kind() == Kind.ERROR) {
+            throw new WorkloadException(file, token.line(), token.column(), token.text());
+        }
+        return token;
     }
 
     private Token advance()
+            throws WorkloadException
     {
-        Token token = tokens.get(next);
+        Token token = peek();
         if (token.kind() != Kind.EOF) {
             next++;
         }

@@ -262,6 +262,12 @@ public class TestWorkloadErrors
         assertError("proc main { fork x; fork y }\n", 1, 18, "unknown program 'x'");
         // unknown references before a missing main
         assertError("proc a { fork x }\n", 1, 15, "unknown program 'x'");
+        // placeholder and declaration errors take their turn in source order too
+        assertError("proc main {\n  frob\n  compute ${nosuch}\n}\n", 2, 3, "unknown statement 'frob'");
+        assertError("proc main {\n  frob; compute ${nosuch}\n}\n", 2, 3, "unknown statement 'frob'");
+        assertError("proc main {\n  compute 0\n}\n# param: broken\n", 2, 11, "compute: 0 is out of range 1..1000000000000 for CYCLES");
+        assertError("proc main {\n  ps\n}\n# param: broken\n", 4, 10, "bad parameter declaration (expected '# param: NAME=DEFAULT description')");
+        assertError("proc main {\n  compute ${nosuch}\n  frob\n}\n", 2, 11, "unknown parameter '${nosuch}' (not given and no '# param: nosuch=DEFAULT' declared)");
     }
 
     @Test
