@@ -1,6 +1,7 @@
 package dev.fugu.kernel.workload;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -841,7 +842,7 @@ public final class WorkloadParser
             Compiler compiler = new Compiler(index);
             compiler.block(body, 0);
             int count = compiler.statements.size();
-            long[] code = java.util.Arrays.copyOf(compiler.code, count * Program.STRIDE);
+            long[] code = Arrays.copyOf(compiler.code, count * Program.STRIDE);
             return new Program(name, programIndex, position, body, code, compiler.statements.toArray(new Statement[0]), compiler.maxDepth);
         }
 
@@ -941,7 +942,7 @@ public final class WorkloadParser
             int instruction = statements.size();
             int base = instruction * Program.STRIDE;
             if (base + Program.STRIDE > code.length) {
-                code = java.util.Arrays.copyOf(code, code.length * 2);
+                code = Arrays.copyOf(code, code.length * 2);
             }
             code[base + Program.OPCODE] = opcode.ordinal();
             code[base + Program.A] = a;
