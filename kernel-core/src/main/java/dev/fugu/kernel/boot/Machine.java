@@ -41,7 +41,7 @@ public final class Machine
     {
         int pageSize = plugin.defaults().pageSize();
         MachineStats stats = new MachineStats(new CpuClocks(config.ncpu()));
-        PhysMem physmem = new PhysMem(pageSize, config.memBytes() / pageSize, stats);
+        PhysMem physmem = new PhysMem(pageSize, config.memBytes() / pageSize, stats, stats.clocks());
         CostTable costs = plugin.defaultCosts().withOverrides(config.costOverrides());
         return new Machine(config, plugin, physmem, stats, costs);
     }
