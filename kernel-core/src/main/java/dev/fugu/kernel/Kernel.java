@@ -31,7 +31,11 @@ import dev.fugu.kernel.stats.RunSummary;
 import dev.fugu.kernel.sync.KernelLock;
 import dev.fugu.kernel.sync.SleepQueues;
 import dev.fugu.kernel.syscall.Syscalls;
-import dev.fugu.kernel.syscall.UvmOps;
+import dev.fugu.kernel.uvm.ExecImage;
+import dev.fugu.kernel.uvm.FaultResult;
+import dev.fugu.kernel.uvm.Uarea;
+import dev.fugu.kernel.uvm.Uvm;
+import dev.fugu.kernel.uvm.Vmspace;
 import dev.fugu.kernel.workload.Workload;
 
 import java.util.ArrayDeque;
@@ -64,7 +68,7 @@ public final class Kernel
     private final Checker checker;
     private final Trace trace;
     private final RunStats stats = new RunStats();
-    private final UvmOps uvm;
+    private final Uvm uvm;
     private final Syscalls syscalls;
     private final ExitPaths exits;
     private final Kqueues kqueues;
@@ -111,9 +115,10 @@ public final class Kernel
         this.klock = new KernelLock(clocks, costs, cpu -> cpus[cpu].spinning = false);
         this.random = new SplittableRandom(config.seed());
         this.procs = new ProcTable(run.maxproc(), random.split());
-        this.uvm = machine.uvm(run.pmrBatch());
+        this.uvm = machine.uvm();
         this.kqueues = new Kqueues(this);
         this.syscalls = new Syscalls(this);
+        this.sched.setInterrupts(syscalls::interrupt);
         this.exits = new ExitPaths(this);
         this.psAt = new ArrayDeque<>(run.psAt().stream().sorted().toList());
     }
@@ -151,10 +156,10 @@ public final class Kernel
         proc0 = procs.createFixed(0, "swapper");
         proc0.flags |= KProcess.PS_SYSTEM;
         KThread swapper = newThread(proc0, "swapper", KThread.P_SYSTEM, md.cpuFork(0, null, kernelPmap, true));
-        swapper.uarea = uvm.uareaAlloc(0);
+        swapper.uarea = uarea(0);
         for (Cpu cpu : cpus) {
             KThread idle = newThread(proc0, "idle" + cpu.id(), KThread.P_SYSTEM, md.cpuFork(cpu.id(), swapper.pcb, kernelPmap, true));
-            idle.uarea = uvm.uareaAlloc(cpu.id());
+            idle.uarea = uarea(cpu.id());
             idle.cpu = cpu.id();
             idle.runpri = Priorities.MAXPRI;
             cpu.idle = idle;
@@ -172,7 +177,7 @@ public final class Kernel
             reaperProc.flags |= KProcess.PS_SYSTEM;
             reaperProc.parent = proc0;
             reaper = newThread(reaperProc, "reaper", KThread.P_SYSTEM, md.cpuFork(0, swapper.pcb, kernelPmap, true));
-            reaper.uarea = uvm.uareaAlloc(0);
+            reaper.uarea = uarea(0);
             reaperProc.mainproc = reaper;
             reaper.path = exits.reaperLoop(reaper);
             reaper.runpri = Priorities.PVM;
@@ -182,10 +187,10 @@ public final class Kernel
 
         init = procs.createFixed(1, "init");
         init.parent = proc0;
-        Object initVm = uvm.create(0, "init");
+        Vmspace initVm = image(0, "init");
         init.vmspace = initVm;
-        KThread initThread = newThread(init, "init", 0, md.cpuFork(0, swapper.pcb, uvm.pmap(initVm), false));
-        initThread.uarea = uvm.uareaAlloc(0);
+        KThread initThread = newThread(init, "init", 0, md.cpuFork(0, swapper.pcb, initVm.pmap(), false));
+        initThread.uarea = uarea(0);
         init.mainproc = initThread;
         initThread.path = syscalls.initLoop(initThread);
         sched.setrunqueue(cpus[0], initThread, Priorities.PUSER, 0);
@@ -194,10 +199,10 @@ public final class Kernel
         KProcess main = procs.allocate("main");
         main.parent = init;
         init.children.add(0, main);
-        Object mainVm = uvm.create(0, "main");
+        Vmspace mainVm = image(0, "main");
         main.vmspace = mainVm;
-        KThread mainThread = newThread(main, "main", 0, md.cpuFork(0, initThread.pcb, uvm.pmap(mainVm), false));
-        mainThread.uarea = uvm.uareaAlloc(0);
+        KThread mainThread = newThread(main, "main", 0, md.cpuFork(0, initThread.pcb, mainVm.pmap(), false));
+        mainThread.uarea = uarea(0);
         main.mainproc = mainThread;
         mainThread.cursor = workload.cursor(workload.main(), random.split());
         stats.forked++;
@@ -241,9 +246,10 @@ public final class Kernel
             Cpu next = null;
             long nextTime = Long.MAX_VALUE;
             for (Cpu cpu : cpus) {
-                if (!cpu.halted && !cpu.spinning && clocks.now(cpu.id()) < nextTime) {
+                long time = cpu.userRunUntil != 0 ? cpu.userRunUntil : clocks.now(cpu.id());
+                if (!cpu.halted && !cpu.spinning && time < nextTime) {
                     next = cpu;
-                    nextTime = clocks.now(cpu.id());
+                    nextTime = time;
                 }
             }
             Timer timer = timers.peek();
@@ -264,7 +270,12 @@ public final class Kernel
                 psAt.pollFirst();
                 psSnapshots.add(ps());
             }
-            step(next);
+            if (next.userRunUntil != 0) {
+                syscalls.endUserRun(next);
+            }
+            else {
+                step(next);
+            }
         }
     }
 
@@ -384,6 +395,33 @@ public final class Kernel
         }
     }
 
+    /** The u-area of a thread made at boot; there is always memory for those. */
+    private Uarea uarea(int cpu)
+    {
+        return uvm.uareaAlloc(cpu).orElseThrow(() -> new IllegalStateException("no memory for a boot-time kernel stack"));
+    }
+
+    /** A boot-time process image, faulted in as exec would. */
+    private Vmspace image(int cpu, String program)
+    {
+        Vmspace vm = uvm.uvmspaceCreate(cpu, imageOf(program));
+        if (uvm.populate(cpu, vm) != FaultResult.OK) {
+            throw new IllegalStateException("no memory for " + program + " at boot");
+        }
+        return vm;
+    }
+
+    /**
+     * The size of a program's image. Workload programs declare none, so every image has the
+     * text and stack of a small dynamically linked tool.
+     */
+    public static ExecImage imageOf(String program)
+    {
+        return DEFAULT_IMAGE;
+    }
+
+    private static final ExecImage DEFAULT_IMAGE = new ExecImage(8, 4);
+
     public KThread newThread(KProcess process, String name, int flags, dev.fugu.kernel.md.Pcb pcb)
     {
         KThread thread = new KThread(nextTid++, process, name, flags);
@@ -420,7 +458,7 @@ public final class Kernel
             for (KThread thread : process.threads) {
                 cycles += thread.userCycles + thread.sysCycles;
             }
-            long rss = process.vmspace == null ? 0 : uvm.residentPages(process.vmspace) * md.layout().pageSize() / 1024;
+            long rss = process.vmspace == null ? 0 : process.vmspace.residentPages() * md.layout().pageSize() / 1024;
             rows.add(new PsRow(process.pid(), process.parent == null ? 0 : process.parent.pid(), stat,
                     process.threads.size(), rss, cycles / mhz, process.command));
         }
@@ -439,6 +477,38 @@ public final class Kernel
             }
         }
         checker.count(procs.count());
+        List<dev.fugu.kernel.uvm.FrameOwner> live = new ArrayList<>();
+        for (KProcess process : procs.all()) {
+            if (process.vmspace != null) {
+                live.add(process.vmspace);
+            }
+            for (KThread thread : process.threads) {
+                if (thread.uarea != null) {
+                    live.add(thread.uarea);
+                }
+            }
+        }
+        var audit = uvm.audit(live);
+        leakedFrames = audit.leakedFrames();
+        checker.count(audit.framesTotal());
+        if (!audit.clean()) {
+            throw new KernelPanic("frame-leak", 0, audit.leakedFrames() + " frame(s) leaked, " + audit.badClaims()
+                    + " claimed by no owner; e.g. pfns " + audit.leakedSample());
+        }
+    }
+
+    private long leakedFrames;
+
+    /** The thread on {@code cpu} now, for panic reports. */
+    public String threadOn(int cpu)
+    {
+        KThread thread = cpus[cpu].curthread;
+        return thread == null ? "none" : thread + (thread.path != null ? " in " + thread.path.name() : "");
+    }
+
+    public long leakedFrames()
+    {
+        return leakedFrames;
     }
 
     /** Called by init when its wait4 finds no child: the machine has nothing left to do. */
@@ -524,7 +594,7 @@ public final class Kernel
         return stats;
     }
 
-    public UvmOps uvm()
+    public Uvm uvm()
     {
         return uvm;
     }

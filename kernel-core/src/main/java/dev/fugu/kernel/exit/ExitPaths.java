@@ -12,7 +12,7 @@ import dev.fugu.kernel.sched.Cpu;
 import dev.fugu.kernel.sched.SwitchCause;
 import dev.fugu.kernel.sim.Costs;
 import dev.fugu.kernel.stats.Teardown;
-import dev.fugu.kernel.syscall.UvmOps;
+import dev.fugu.kernel.uvm.Uvm;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class ExitPaths
     private final Costs costs;
     private final MachineDependent md;
     private final Checker checker;
-    private final UvmOps uvm;
+    private final Uvm uvm;
     private final boolean earlyStackFree;
     /** The global deadproc list the reaper serves (reaper: LIFO, purge: FIFO). */
     private final ArrayDeque<KThread> deadproc = new ArrayDeque<>();
@@ -247,6 +247,9 @@ public final class ExitPaths
                     if (k.syscalls().isInterruptibleSleep(other)) {
                         k.unsleep(other, cpu);
                     }
+                    else if (other.onCpu) {
+                        k.syscalls().interrupt(k.cpu(other.cpu), k.now(cpu));
+                    }
                 }
             }
         }
@@ -286,7 +289,7 @@ public final class ExitPaths
                 case PURGE -> {
                     savedLock = k.klock().releaseAll(cpu);
                     long start = k.now(cpu);
-                    Teardown ledger = uvm.purge(cpu, pr.vmspace);
+                    Teardown ledger = Teardown.of(uvm.uvmPurge(cpu, pr.vmspace));
                     k.stats().teardown(cpu, start, k.now(cpu), ledger);
                     pc = RELOCK;
                 }
@@ -303,7 +306,7 @@ public final class ExitPaths
         private void teardown(int cpu)
         {
             long start = k.now(cpu);
-            Teardown ledger = uvm.free(cpu, pr.vmspace);
+            Teardown ledger = Teardown.of(uvm.uvmExit(cpu, pr.vmspace));
             pr.vmspace = null;
             for (KThread sibling : pr.deadSiblings) {
                 ledger = ledger.plus(freeStack(cpu, sibling));
@@ -439,7 +442,7 @@ public final class ExitPaths
             return Teardown.NONE;
         }
         thread.stackFreed = true;
-        Teardown ledger = uvm.uareaFree(cpu, thread.uarea);
+        Teardown ledger = Teardown.of(uvm.uareaFree(cpu, thread.uarea));
         thread.uarea = null;
         return ledger;
     }
@@ -542,7 +545,7 @@ public final class ExitPaths
                     case EXIT -> {
                         KProcess pr = current.process();
                         long start = k.now(cpu);
-                        Teardown ledger = uvm.free(cpu, pr.vmspace);
+                        Teardown ledger = Teardown.of(uvm.uvmExit(cpu, pr.vmspace));
                         pr.vmspace = null;
                         k.stats().teardown(cpu, start, k.now(cpu), ledger);
                         pc = LOCK;

@@ -40,7 +40,7 @@ public final class KProcess
     /** Set by sigaction(SIGCHLD, SA_NOCLDWAIT) (SAS_NOCLDWAIT in ps_sigacts). */
     public boolean nocldwait;
     /** The vmspace (UVM); null once torn down. */
-    public Object vmspace;
+    public dev.fugu.kernel.uvm.Vmspace vmspace;
     /** Own resource usage when exited (ps_ru), and reaped children's (ps_cru). */
     public long ruUser;
     public long ruSys;

@@ -36,7 +36,7 @@ public final class KThread
     public String wmesg;
     public Pcb pcb;
     /** Kernel stack frames (the u-area), or null once freed. */
-    public long[] uarea;
+    public dev.fugu.kernel.uvm.Uarea uarea;
     /** The kernel path this thread is in, or null in user mode. */
     public KernelPath path;
     /** What this thread runs in user mode; null for kernel threads. */

@@ -13,6 +13,11 @@ public record Teardown(long pagesFreed, long ptesCleared, long ptpFreed, long st
 {
     public static final Teardown NONE = new Teardown(0, 0, 0, 0, 0);
 
+    public static Teardown of(dev.fugu.kernel.uvm.TeardownLedger ledger)
+    {
+        return new Teardown(ledger.pagesFreed(), ledger.ptesCleared(), ledger.ptpFreed(), ledger.stackPagesFreed(), ledger.cycles());
+    }
+
     public Teardown plus(Teardown other)
     {
         return new Teardown(pagesFreed + other.pagesFreed, ptesCleared + other.ptesCleared, ptpFreed + other.ptpFreed,

@@ -18,6 +18,12 @@ import dev.fugu.kernel.workload.Signals;
 import dev.fugu.kernel.workload.Target;
 import dev.fugu.kernel.workload.Workload;
 import dev.fugu.kernel.workload.WorkloadCursor;
+import dev.fugu.kernel.stats.Teardown;
+import dev.fugu.kernel.uvm.ExecResult;
+import dev.fugu.kernel.uvm.FaultResult;
+import dev.fugu.kernel.uvm.Uarea;
+import dev.fugu.kernel.uvm.Uvm;
+import dev.fugu.kernel.uvm.Vmspace;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +41,7 @@ public final class Syscalls
     private final Kernel k;
     private final Costs costs;
     private final CpuClocks clocks;
-    private final UvmOps uvm;
+    private final Uvm uvm;
     private final Workload workload;
 
     public Syscalls(Kernel kernel)
@@ -59,6 +65,10 @@ public final class Syscalls
     public void userStep(Cpu cpu, KThread t)
     {
         if (signalPending(t)) {
+            return;
+        }
+        if (cpu.wantResched && !cpu.runq.isEmpty()) {
+            k.preempt(cpu, t, SwitchCause.PREEMPT);
             return;
         }
         if (t.pendingUserCycles > 0) {
@@ -126,21 +136,50 @@ public final class Syscalls
         return false;
     }
 
+    /**
+     * Starts a user-mode run up to the next roundrobin tick or the end of the computation; the
+     * engine ends it (or an interrupt cuts it) later.
+     */
     private void compute(Cpu cpu, KThread t)
     {
         int id = cpu.id();
         long now = clocks.now(id);
         long tick = nextTick(cpu, now);
-        if (now + t.pendingUserCycles >= tick) {
-            long run = tick - now;
-            clocks.chargeUser(id, run);
-            t.pendingUserCycles -= run;
+        long run = Math.min(t.pendingUserCycles, tick - now);
+        t.pendingUserCycles -= run;
+        cpu.userRunStart = now;
+        cpu.userRunUntil = now + run;
+        cpu.userRunHitsTick = now + run == tick;
+    }
+
+    /** The engine reached the end of {@code cpu}'s user run. */
+    public void endUserRun(Cpu cpu)
+    {
+        KThread t = cpu.curthread;
+        long ran = cpu.userRunUntil - cpu.userRunStart;
+        cpu.userRunUntil = 0;
+        clocks.chargeUser(cpu.id(), ran);
+        t.userCycles += ran;
+        if (cpu.userRunHitsTick) {
             roundrobin(cpu, t);
         }
-        else {
-            clocks.chargeUser(id, t.pendingUserCycles);
-            t.pendingUserCycles = 0;
+    }
+
+    /**
+     * An interrupt (a signal's IPI, need_resched) reaches {@code cpu} at {@code time}: a user run
+     * in progress stops there; the rest of its computation stays pending.
+     */
+    public void interrupt(Cpu cpu, long time)
+    {
+        if (cpu.userRunUntil == 0 || time >= cpu.userRunUntil) {
+            return;
         }
+        KThread t = cpu.curthread;
+        long ran = Math.max(0, time - cpu.userRunStart);
+        clocks.chargeUser(cpu.id(), ran);
+        t.userCycles += ran;
+        t.pendingUserCycles += cpu.userRunUntil - cpu.userRunStart - ran;
+        cpu.userRunUntil = 0;
     }
 
     private long nextTick(Cpu cpu, long now)
@@ -161,34 +200,44 @@ public final class Syscalls
         }
     }
 
+    /** touch/read/write: every page through the MMU, faulting as needed, in one step. */
     private void memory(Cpu cpu, KThread t)
     {
         int id = cpu.id();
         Opcode op = Opcode.of(t.pendingOp);
-        Object vm = t.process().vmspace;
-        while (t.pendingPages > 0) {
-            t.pendingPages--;
-            boolean ok = switch (op) {
-                case TOUCH -> uvm.touch(id, vm);
-                case READ -> uvm.access(id, vm, t.memIndex++, false);
-                default -> uvm.access(id, vm, t.memIndex++, true);
-            };
-            if (!ok) {
+        Vmspace vm = t.process().vmspace;
+        long pages = t.pendingPages;
+        t.pendingPages = 0;
+        long start = clocks.now(id);
+        long tick = nextTick(cpu, start);
+        FaultResult result = switch (op) {
+            case TOUCH -> uvm.touch(id, vm, pages);
+            case READ -> uvm.read(id, vm, pages);
+            default -> uvm.write(id, vm, pages);
+        };
+        switch (result) {
+            case OOM -> {
                 // uvm_fault() failed for want of memory: the process is killed, as UVM does.
-                t.pendingPages = 0;
                 k.stats().oomKills++;
                 psignal(id, t.process(), Signals.SIGKILL);
                 signalPending(t);
                 return;
             }
-            if (clocks.now(id) >= nextTick(cpu, clocks.now(id) - 1) && t.pendingPages > 0) {
-                roundrobin(cpu, t);
-                if (cpu.curthread != t) {
-                    return;
-                }
+            case SEGV -> {
+                psignal(id, t.process(), SIGSEGV);
+                signalPending(t);
+                return;
+            }
+            default -> {
+                // NO_SPACE: the heap would run into the stack; brk fails, the program goes on.
             }
         }
+        if (clocks.now(id) >= tick) {
+            roundrobin(cpu, t);
+        }
     }
+
+    private static final int SIGSEGV = 11;
 
     private void expect(KThread t, ExpectKind kind, long value)
     {
@@ -295,6 +344,10 @@ public final class Syscalls
             if (isInterruptible(thread)) {
                 k.unsleep(thread, fromCpu);
             }
+            else if (thread.onCpu) {
+                // signotify(): an IPI makes the thread notice at once.
+                interrupt(k.cpu(thread.cpu), clocks.now(fromCpu));
+            }
         }
     }
 
@@ -400,22 +453,19 @@ public final class Syscalls
             return false;
         }
         costs.charge(cpu, costs.fork1);
-        long[] uarea = uvm.uareaAlloc(cpu);
-        Object vm = uarea == null ? null : uvm.fork(cpu, parent.vmspace);
-        if (vm == null) {
-            // ENOMEM: undo, as fork1() does when uvm_uarea_alloc or uvmspace_fork fails.
-            if (uarea != null) {
-                uvm.uareaFree(cpu, uarea);
-            }
+        Uarea uarea = uvm.uareaAlloc(cpu).orElse(null);
+        if (uarea == null) {
+            // ENOMEM: undo, as fork1() does when uvm_uarea_alloc fails.
             k.procs().free(child);
             k.stats().forkEagain++;
             return false;
         }
+        Vmspace vm = uvm.uvmspaceFork(cpu, parent.vmspace);
         child.parent = parent;
         child.vmspace = vm;
         parent.children.add(0, child);
         parent.last = child;
-        KThread ct = k.newThread(child, command, 0, k.md().cpuFork(cpu, t.pcb, uvm.pmap(vm), false));
+        KThread ct = k.newThread(child, command, 0, k.md().cpuFork(cpu, t.pcb, vm.pmap(), false));
         ct.uarea = uarea;
         ct.cpu = cpu;
         child.mainproc = ct;
@@ -457,7 +507,7 @@ public final class Syscalls
             }
             int cpu = t.cpu;
             KProcess process = t.process();
-            long[] uarea = uvm.uareaAlloc(cpu);
+            Uarea uarea = uvm.uareaAlloc(cpu).orElse(null);
             if (uarea != null && !process.has(KProcess.PS_EXITING)) {
                 costs.charge(cpu, costs.threadFork);
                 KThread nt = k.newThread(process, workload.program(program).name(), KThread.P_THREAD,
@@ -539,18 +589,16 @@ public final class Syscalls
                 }
                 case 3 -> {
                     String command = workload.program(program).name();
-                    Object fresh = uvm.create(cpu, command);
-                    if (fresh == null) {
+                    costs.charge(cpu, costs.exec);
+                    ExecResult result = uvm.uvmspaceExec(cpu, t.pcb, true, process.vmspace, Kernel.imageOf(command));
+                    process.vmspace = result.vmspace();
+                    k.stats().execTeardown(Teardown.of(result.oldTeardown()));
+                    if (result.populate() == FaultResult.OOM) {
                         k.klock().leave(cpu);
                         k.stats().oomKills++;
                         psignal(cpu, process, Signals.SIGKILL);
                         return Step.DONE;
                     }
-                    costs.charge(cpu, costs.exec);
-                    Object old = process.vmspace;
-                    process.vmspace = fresh;
-                    k.md().pmapActivate(cpu, t.pcb, uvm.pmap(fresh), true);
-                    k.stats().execTeardown(uvm.free(cpu, old));
                     t.cursor.exec(program);
                     t.memIndex = 0;
                     process.command = command;
