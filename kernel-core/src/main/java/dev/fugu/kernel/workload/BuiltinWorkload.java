@@ -1,5 +1,7 @@
 package dev.fugu.kernel.workload;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -9,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param name what {@code --workload} takes
  * @param description the file's {@code # description:} line
- * @param parameters declared parameters with their defaults
+ * @param parameters declared parameters with their defaults, in declaration order
  */
 public record BuiltinWorkload(String name, String description, Map<String, String> parameters)
 {
@@ -17,6 +19,7 @@ public record BuiltinWorkload(String name, String description, Map<String, Strin
     {
         requireNonNull(name, "name is null");
         requireNonNull(description, "description is null");
-        parameters = Map.copyOf(requireNonNull(parameters, "parameters is null"));
+        // declaration order, for listing
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(parameters, "parameters is null")));
     }
 }

@@ -1,6 +1,8 @@
 package dev.fugu.kernel.workload;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,7 @@ public final class Workload
         this.file = requireNonNull(file, "file is null");
         this.source = requireNonNull(source, "source is null");
         this.description = requireNonNull(description, "description is null");
-        this.parameters = Map.copyOf(requireNonNull(parameters, "parameters is null"));
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(parameters, "parameters is null")));
         this.programs = List.copyOf(requireNonNull(programs, "programs is null"));
         Map<String, Integer> index = new HashMap<>();
         int depth = 0;
@@ -75,7 +77,7 @@ public final class Workload
         return description;
     }
 
-    /** Parameter values used (declared defaults overridden by the caller's values). */
+    /** Parameter values used: declared defaults (in declaration order) overridden by the caller's values. */
     public Map<String, String> parameters()
     {
         return parameters;

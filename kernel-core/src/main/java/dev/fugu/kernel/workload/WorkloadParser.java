@@ -1,6 +1,7 @@
 package dev.fugu.kernel.workload;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class WorkloadParser
     public static final long MAX_PAGES = 1L << 24;
     public static final long MAX_COUNT = 10_000_000L;
     public static final int MAX_EXIT_CODE = 255;
+    /** Deepest nesting of repeat blocks (keeps every recursion over the AST shallow). */
+    public static final int MAX_NESTING = 64;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -75,9 +78,10 @@ public final class WorkloadParser
                 lines[i] = lines[i].substring(0, lines[i].length() - 1);
             }
         }
-        Map<String, String> values = declaredParameters(file, lines);
+        Map<String, String> values = new LinkedHashMap<>();
+        Optional<WorkloadException> declarationError = declaredParameters(file, lines, values);
         values.putAll(parameters);
-        List<Token> tokens = tokenize(file, lines, values);
+        List<Token> tokens = tokenize(lines, values, declarationError);
         WorkloadParser parser = new WorkloadParser(file, tokens);
         parser.parseFile();
         List<Program> programs = parser.check();
@@ -87,12 +91,9 @@ public final class WorkloadParser
     /** Parameters a file declares with {@code # param: NAME=DEFAULT [description]}, with their defaults. */
     public static Map<String, String> declaredParameters(String source)
     {
-        try {
-            return declaredParameters("", source.split("\n", -1));
-        }
-        catch (WorkloadException e) {
-            return Map.of();
-        }
+        Map<String, String> values = new LinkedHashMap<>();
+        declaredParameters("", source.split("\n", -1), values);
+        return values;
     }
 
     /** The text of the first {@code # description:} comment before the first program. */
@@ -116,10 +117,9 @@ public final class WorkloadParser
         return Optional.empty();
     }
 
-    private static Map<String, String> declaredParameters(String file, String[] lines)
-            throws WorkloadException
+    /** Adds the declared defaults to {@code values}; returns the first bad declaration, if any. */
+    private static Optional<WorkloadException> declaredParameters(String file, String[] lines, Map<String, String> values)
     {
-        Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < lines.length; i++) {
             Matcher declaration = PARAMETER_DECLARATION.matcher(lines[i]);
             if (!declaration.matches()) {
@@ -127,22 +127,24 @@ public final class WorkloadParser
             }
             Matcher parameter = PARAMETER_DEFAULT.matcher(declaration.group(1));
             if (!parameter.matches()) {
-                throw new WorkloadException(file, i + 1, declaration.start(1) + 1,
-                        "bad parameter declaration (expected '# param: NAME=DEFAULT description')");
+                return Optional.of(new WorkloadException(file, i + 1, declaration.start(1) + 1,
+                        "bad parameter declaration (expected '# param: NAME=DEFAULT description')"));
             }
             if (values.containsKey(parameter.group(1))) {
-                throw new WorkloadException(file, i + 1, declaration.start(1) + 1, "parameter '" + parameter.group(1) + "' declared twice");
+                return Optional.of(new WorkloadException(file, i + 1, declaration.start(1) + 1, "parameter '" + parameter.group(1) + "' declared twice"));
             }
             values.put(parameter.group(1), parameter.group(2));
         }
-        return values;
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- lexing
 
     private enum Kind
     {
-        WORD, OPEN, CLOSE, SEMICOLON, NEWLINE, EOF
+        WORD, OPEN, CLOSE, SEMICOLON, NEWLINE, EOF,
+        /** A lexical error (text is the message), raised when the parser reaches it: the first error in the file wins. */
+        ERROR
     }
 
     /**
@@ -164,12 +166,13 @@ public final class WorkloadParser
         String describe()
         {
             return switch (kind) {
-                case WORD -> "'" + text + "'";
+                case WORD -> "'" + printable(text) + "'";
                 case OPEN -> "'{'";
                 case CLOSE -> "'}'";
                 case SEMICOLON -> "';'";
                 case NEWLINE -> "end of line";
                 case EOF -> "end of file";
+                case ERROR -> "an error";
             };
         }
 
@@ -184,8 +187,12 @@ public final class WorkloadParser
         }
     }
 
-    private static List<Token> tokenize(String file, String[] lines, Map<String, String> parameters)
-            throws WorkloadException
+    private static Token errorToken(int line, int column, String message)
+    {
+        return new Token(Kind.ERROR, message, line, new int[] {column}, new String[1]);
+    }
+
+    private static List<Token> tokenize(String[] lines, Map<String, String> parameters, Optional<WorkloadException> declarationError)
     {
         List<Token> tokens = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -202,23 +209,28 @@ public final class WorkloadParser
             while (at < code.length()) {
                 if (code.startsWith("${", at)) {
                     int end = code.indexOf('}', at + 2);
-                    if (end < 0) {
-                        throw new WorkloadException(file, lineNumber, at + 1, "unterminated placeholder '${' (expected '${NAME}')");
-                    }
-                    String name = code.substring(at + 2, end);
-                    if (!PARAMETER_NAME.matcher(name).matches()) {
-                        throw new WorkloadException(file, lineNumber, at + 1, "bad placeholder '${" + name + "}'");
-                    }
+                    String problem = null;
+                    String name = end < 0 ? "" : code.substring(at + 2, end);
                     String value = parameters.get(name);
-                    if (value == null) {
-                        throw new WorkloadException(file, lineNumber, at + 1,
-                                "unknown parameter '${" + name + "}' (not given and no '# param: " + name + "=DEFAULT' declared)");
+                    if (end < 0) {
+                        problem = "unterminated placeholder '${' (expected '${NAME}')";
                     }
-                    if (!PARAMETER_VALUE.matcher(value).matches()) {
-                        throw new WorkloadException(file, lineNumber, at + 1,
-                                "bad value '" + value + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')");
+                    else if (!PARAMETER_NAME.matcher(name).matches()) {
+                        problem = "bad placeholder '${" + printable(name) + "}'";
                     }
-                    String origin = "${" + name + "}=" + value;
+                    else if (value == null) {
+                        problem = "unknown parameter '${" + name + "}' (not given and no '# param: " + name + "=DEFAULT' declared)";
+                    }
+                    else if (!PARAMETER_VALUE.matcher(value).matches()) {
+                        problem = "bad value '" + printable(value) + "' for parameter ${" + name + "} (must be one word of letters, digits, '_' or '.')";
+                    }
+                    if (problem != null) {
+                        // Tokens of this line before the placeholder come first.
+                        tokens.addAll(lineTokens(text, columns, origins, lineNumber));
+                        tokens.add(errorToken(lineNumber, at + 1, problem));
+                        return tokens;
+                    }
+                    String origin = "${" + name + "}=" + printable(value);
                     for (int k = 0; k < value.length(); k++) {
                         text.append(value.charAt(k));
                         columns.add(at + 1);
@@ -233,40 +245,67 @@ public final class WorkloadParser
                 at++;
             }
 
-            int k = 0;
-            while (k < text.length()) {
-                char c = text.charAt(k);
-                if (Character.isWhitespace(c)) {
-                    k++;
-                    continue;
-                }
-                Kind kind = switch (c) {
-                    case '{' -> Kind.OPEN;
-                    case '}' -> Kind.CLOSE;
-                    case ';' -> Kind.SEMICOLON;
-                    default -> Kind.WORD;
-                };
-                int start = k;
-                if (kind == Kind.WORD) {
-                    while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && "{};".indexOf(text.charAt(k)) < 0) {
-                        k++;
-                    }
-                }
-                else {
-                    k++;
-                }
-                int[] tokenColumns = new int[k - start];
-                String[] tokenOrigins = new String[k - start];
-                for (int j = start; j < k; j++) {
-                    tokenColumns[j - start] = columns.get(j);
-                    tokenOrigins[j - start] = origins.get(j);
-                }
-                tokens.add(new Token(kind, text.substring(start, k), lineNumber, tokenColumns, tokenOrigins));
+            tokens.addAll(lineTokens(text, columns, origins, lineNumber));
+            if (declarationError.isPresent() && declarationError.get().line() == lineNumber) {
+                tokens.add(errorToken(lineNumber, declarationError.get().column(), declarationError.get().detail()));
+                return tokens;
             }
             Kind end = i == lines.length - 1 ? Kind.EOF : Kind.NEWLINE;
             tokens.add(new Token(end, "", lineNumber, new int[] {raw.length() + 1}, new String[1]));
         }
         return tokens;
+    }
+
+    private static List<Token> lineTokens(StringBuilder text, List<Integer> columns, List<String> origins, int lineNumber)
+    {
+        List<Token> result = new ArrayList<>();
+        int k = 0;
+        while (k < text.length()) {
+            char c = text.charAt(k);
+            if (Character.isWhitespace(c)) {
+                k++;
+                continue;
+            }
+            Kind kind = switch (c) {
+                case '{' -> Kind.OPEN;
+                case '}' -> Kind.CLOSE;
+                case ';' -> Kind.SEMICOLON;
+                default -> Kind.WORD;
+            };
+            int start = k;
+            if (kind == Kind.WORD) {
+                while (k < text.length() && !Character.isWhitespace(text.charAt(k)) && "{};".indexOf(text.charAt(k)) < 0) {
+                    k++;
+                }
+            }
+            else {
+                k++;
+            }
+            int[] tokenColumns = new int[k - start];
+            String[] tokenOrigins = new String[k - start];
+            for (int j = start; j < k; j++) {
+                tokenColumns[j - start] = columns.get(j);
+                tokenOrigins[j - start] = origins.get(j);
+            }
+            result.add(new Token(kind, text.substring(start, k), lineNumber, tokenColumns, tokenOrigins));
+        }
+        return result;
+    }
+
+    /** Text from the file or a parameter, safe in a one-line message: control characters escaped. */
+    static String printable(String text)
+    {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ') {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+            else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     // ---------------------------------------------------------------- parsing
@@ -276,13 +315,19 @@ public final class WorkloadParser
     }
 
     private Token peek()
+            throws WorkloadException
     {
-        return tokens.get(next);
+        Token token = tokens.get(next);
+        if (token.kind() == Kind.ERROR) {
+            throw new WorkloadException(file, token.line(), token.column(), token.text());
+        }
+        return token;
     }
 
     private Token advance()
+            throws WorkloadException
     {
-        Token token = tokens.get(next);
+        Token token = peek();
         if (token.kind() != Kind.EOF) {
             next++;
         }
@@ -342,7 +387,7 @@ public final class WorkloadParser
         advance();
         String name = nameToken.text();
         if (!NAME.matcher(name).matches()) {
-            throw error(nameToken, "proc: bad program name '" + name + "' (letters, digits, '_' and '-', not starting with a digit)");
+            throw error(nameToken, "proc: bad program name '" + printable(name) + "' (letters, digits, '_' and '-', not starting with a digit)");
         }
         ProcDefinition previous = definitions.get(name);
         if (previous != null) {
@@ -353,11 +398,11 @@ public final class WorkloadParser
             throw error(open.kind() == Kind.WORD ? open : nameToken, "proc " + name + ": expected '{' after the name, found " + open.describe());
         }
         advance();
-        List<Statement> body = parseBlock(open, "proc " + name);
+        List<Statement> body = parseBlock(open, "proc " + name, 0);
         definitions.put(name, new ProcDefinition(name, nameToken.position(), body));
     }
 
-    private List<Statement> parseBlock(Token open, String owner)
+    private List<Statement> parseBlock(Token open, String owner, int depth)
             throws WorkloadException
     {
         List<Statement> body = new ArrayList<>();
@@ -380,7 +425,7 @@ public final class WorkloadParser
                     if (token.isWord("proc")) {
                         throw error(open, "missing '}': the '{' of " + owner + " opened here is still open at the 'proc' on line " + token.line());
                     }
-                    body.add(parseStatement());
+                    body.add(parseStatement(depth));
             }
         }
     }
@@ -395,7 +440,7 @@ public final class WorkloadParser
         }
     }
 
-    private Statement parseStatement()
+    private Statement parseStatement(int depth)
             throws WorkloadException
     {
         Token keyword = advance();
@@ -475,6 +520,9 @@ public final class WorkloadParser
                 statement = new Statement.Ps(at);
                 break;
             case "repeat": {
+                if (depth == MAX_NESTING) {
+                    throw error(keyword, "repeat: nested deeper than " + MAX_NESTING + " levels");
+                }
                 long count = number(operand(keyword, "N"), keyword, "N", 1, MAX_COUNT);
                 Token open = peek();
                 if (open.kind() != Kind.OPEN) {
@@ -482,13 +530,13 @@ public final class WorkloadParser
                 }
                 advance();
                 // parseBlock has checked what follows the closing '}'.
-                return new Statement.Repeat(count, parseBlock(open, "repeat"), at);
+                return new Statement.Repeat(count, parseBlock(open, "repeat", depth + 1), at);
             }
             case "expect":
                 statement = parseExpect(keyword);
                 break;
             default:
-                throw error(keyword, "unknown statement '" + word + "'");
+                throw error(keyword, "unknown statement '" + printable(word) + "'");
         }
         expectEnd("'" + word + "'");
         return statement;
@@ -616,9 +664,11 @@ public final class WorkloadParser
                 tooLarge = value > max;
             }
         }
+        if (text.isEmpty()) {
+            throw error(token, from, keyword.text() + ": range '" + printable(token.text()) + "' lacks a number for " + what + " (expected LO..HI)");
+        }
         if (!valid) {
-            String shown = text.isEmpty() ? "an empty number" : "'" + text + "'";
-            throw error(token, from, keyword.text() + ": bad number " + shown + " for " + what + " (expected " + min + ".." + max + ")");
+            throw error(token, from, keyword.text() + ": bad number '" + printable(text) + "' for " + what + " (expected " + min + ".." + max + ")");
         }
         if (tooLarge || value < min) {
             throw error(token, from, keyword.text() + ": " + text + " is out of range " + min + ".." + max + " for " + what);
@@ -688,64 +738,87 @@ public final class WorkloadParser
     /**
      * Depth-first search over fork/spawn/exec/thread references, programs in file order and
      * references in source order; the first reference to a program still on the search path
-     * closes a cycle.
+     * closes a cycle. Iterative, so a long chain of programs cannot overflow the stack.
      */
     private final class CycleFinder
     {
         private final List<ProcDefinition> procs;
         private final Map<String, Integer> index;
-        // 0 unvisited, 1 on the path, 2 done
-        private final int[] state;
-        private final List<String> path = new ArrayList<>();
+        private final List<List<Statement.ProgramRef>> references = new ArrayList<>();
 
         CycleFinder(List<ProcDefinition> procs, Map<String, Integer> index)
         {
             this.procs = procs;
             this.index = index;
-            this.state = new int[procs.size()];
+            for (ProcDefinition proc : procs) {
+                List<Statement.ProgramRef> refs = new ArrayList<>();
+                collect(proc.body(), refs);
+                references.add(refs);
+            }
+        }
+
+        private void collect(List<Statement> body, List<Statement.ProgramRef> refs)
+        {
+            for (Statement statement : body) {
+                if (statement instanceof Statement.Repeat repeat) {
+                    collect(repeat.body(), refs);
+                }
+                Statement.ProgramRef ref = reference(statement);
+                if (ref != null) {
+                    refs.add(ref);
+                }
+            }
         }
 
         void check()
                 throws WorkloadException
         {
-            for (int i = 0; i < procs.size(); i++) {
-                if (state[i] == 0) {
-                    visit(i);
-                }
-            }
-        }
-
-        private void visit(int program)
-                throws WorkloadException
-        {
-            state[program] = 1;
-            path.add(procs.get(program).name());
-            visitBody(procs.get(program).body());
-            path.remove(path.size() - 1);
-            state[program] = 2;
-        }
-
-        private void visitBody(List<Statement> body)
-                throws WorkloadException
-        {
-            for (Statement statement : body) {
-                if (statement instanceof Statement.Repeat repeat) {
-                    visitBody(repeat.body());
+            // 0 unvisited, 1 on the path, 2 done
+            int[] state = new int[procs.size()];
+            int[] path = new int[procs.size()];
+            int[] nextReference = new int[procs.size()];
+            for (int root = 0; root < procs.size(); root++) {
+                if (state[root] != 0) {
                     continue;
                 }
-                Statement.ProgramRef ref = reference(statement);
-                if (ref == null) {
-                    continue;
-                }
-                int target = index.get(ref.name());
-                if (state[target] == 1) {
-                    List<String> cycle = new ArrayList<>(path.subList(path.indexOf(ref.name()), path.size()));
-                    cycle.add(ref.name());
-                    throw new WorkloadException(file, ref.position(),
-                            "cycle " + String.join(" -> ", cycle) + " (a program that can reach itself never ends)");
-                }
-                if (state[target] == 0) {
-                    visit(target);
+                int depth = 0;
+                path[depth++] = root;
+                state[root] = 1;
+                nextReference[root] = 0;
+                while (depth > 0) {
+                    int program = path[depth - 1];
+                    List<Statement.ProgramRef> refs = references.get(program);
+                    if (nextReference[program] == refs.size()) {
+                        state[program] = 2;
+                        depth--;
+                        continue;
+                    }
+                    Statement.ProgramRef ref = refs.get(nextReference[program]++);
+                    int target = index.get(ref.name());
+                    if (state[target] == 1) {
+                        List<String> cycle = new ArrayList<>();
+                        int from = depth - 1;
+                        while (path[from] != target) {
+                            from--;
+                        }
+                        for (int i = from; i < depth; i++) {
+                            cycle.add(procs.get(path[i]).name());
+                        }
+                        cycle.add(ref.name());
+                        String shown = String.join(" -> ", cycle);
+                        if (cycle.size() > 12) {
+                            // keep the message one readable line
+                            shown = String.join(" -> ", cycle.subList(0, 5)) + " -> ... -> " + String.join(" -> ", cycle.subList(cycle.size() - 5, cycle.size()))
+                                    + ", " + (cycle.size() - 1) + " programs";
+                        }
+                        throw new WorkloadException(file, ref.position(),
+                                "cycle " + shown + " (a program that can reach itself never ends)");
+                    }
+                    if (state[target] == 0) {
+                        state[target] = 1;
+                        nextReference[target] = 0;
+                        path[depth++] = target;
+                    }
                 }
             }
         }
@@ -769,7 +842,7 @@ public final class WorkloadParser
             Compiler compiler = new Compiler(index);
             compiler.block(body, 0);
             int count = compiler.statements.size();
-            long[] code = java.util.Arrays.copyOf(compiler.code, count * Program.STRIDE);
+            long[] code = Arrays.copyOf(compiler.code, count * Program.STRIDE);
             return new Program(name, programIndex, position, body, code, compiler.statements.toArray(new Statement[0]), compiler.maxDepth);
         }
 
@@ -869,7 +942,7 @@ public final class WorkloadParser
             int instruction = statements.size();
             int base = instruction * Program.STRIDE;
             if (base + Program.STRIDE > code.length) {
-                code = java.util.Arrays.copyOf(code, code.length * 2);
+                code = Arrays.copyOf(code, code.length * 2);
             }
             code[base + Program.OPCODE] = opcode.ordinal();
             code[base + Program.A] = a;
