@@ -108,6 +108,7 @@ public final class Amd64MachineDependent
 
     // Scratch of the last walk (single host thread): entry addresses per level and levels read.
     private final long[] walkEntry = new long[5];
+    private final long[] walkValue = new long[5];
     private int walkLevels;
     private int walkLeafLevel;
 
@@ -350,13 +351,26 @@ public final class Amd64MachineDependent
             writeTableEntry(pa, slot, mem.read64(kernelPml4 + 8L * slot));
         }
         sink.charge(cpu, costs.pteWrite * (1 + kernelSlots.length));
+        pmap.listIndex = pmaps.size();
         pmaps.add(pmap);
         return pmap;
     }
 
+    int kernelSlotCount()
+    {
+        return kernelSlots.length;
+    }
+
     void unlist(Amd64Pmap pmap)
     {
-        pmaps.remove(pmap);
+        // Swap-remove: order does not matter to pmap_growkernel().
+        int index = pmap.listIndex;
+        Amd64Pmap last = pmaps.remove(pmaps.size() - 1);
+        if (last != pmap) {
+            pmaps.set(index, last);
+            last.listIndex = index;
+        }
+        pmap.listIndex = -1;
     }
 
     /**
@@ -599,7 +613,7 @@ public final class Amd64MachineDependent
         // Accessed bits on every entry used, dirty on the leaf for a write (SDM §4.8).
         for (int level = 4; level >= walkLeafLevel; level--) {
             long address = walkEntry[level];
-            long e = mem.read64(address);
+            long e = walkValue[level];
             long set = PG_U;
             if (level == walkLeafLevel && (access & Access.WRITE) != 0) {
                 set |= PG_M;
@@ -705,6 +719,7 @@ public final class Amd64MachineDependent
             walkLevels++;
             if (record) {
                 walkEntry[level] = address;
+                walkValue[level] = e;
             }
             if ((e & PG_V) == 0) {
                 return Access.FAULT_INVALID;

@@ -48,6 +48,8 @@ final class Amd64Pmap
     long ptps;
     /** Bumped whenever a valid translation changes or goes: TLB entries filled before must be re-checked. */
     long gen;
+    /** Position in the machine's list of live user pmaps. */
+    int listIndex = -1;
 
     Amd64Pmap(Amd64MachineDependent md, long id, boolean kernel, long rootPfn)
     {
@@ -106,11 +108,13 @@ final class Amd64Pmap
             return false;
         }
         md.unlist(this);
-        for (int l4 = 0; l4 < Pte.L4_SLOT_PTE; l4++) {
+        int userSlots = userSlots();
+        for (int l4 = 0; l4 < Pte.L4_SLOT_PTE && userSlots > 0; l4++) {
             long pml4e = mem.read64(rootPa + 8L * l4);
             if ((pml4e & PG_V) == 0) {
                 continue;
             }
+            userSlots--;
             long pdpt = pml4e & PG_FRAME;
             for (int l3 = 0; l3 < Pte.ENTRIES; l3++) {
                 long pdpte = mem.read64(pdpt + 8L * l3);
@@ -314,6 +318,10 @@ final class Amd64Pmap
         long removed = 0;
         long va = sva;
         while (Long.compareUnsigned(va, eva) < 0) {
+            if (userSlots() == 0) {
+                // No user page table left: nothing more to find (pmap_kernel() never gets here).
+                break;
+            }
             long skipTo = nextBlock(va);
             if (skipTo != 0) {
                 va = skipTo;
@@ -341,6 +349,12 @@ final class Amd64Pmap
             md.shootRange(cpu, this, sva, eva, shootself);
         }
         return removed;
+    }
+
+    /** Valid user-half PML4 entries: all valid entries but the recursive and the kernel ones. */
+    private int userSlots()
+    {
+        return kernel ? Pte.ENTRIES : md.ptpValid[(int) (rootPa >>> PAGE_SHIFT)] - 1 - md.kernelSlotCount();
     }
 
     /**
@@ -478,6 +492,10 @@ final class Amd64Pmap
         long changed = 0;
         long va = sva;
         while (Long.compareUnsigned(va, eva) < 0) {
+            if (userSlots() == 0) {
+                // No user page table left: nothing more to find (pmap_kernel() never gets here).
+                break;
+            }
             long skipTo = nextBlock(va);
             if (skipTo != 0) {
                 va = skipTo;
