@@ -3,7 +3,6 @@ package dev.fugu.arch.amd64;
 import dev.fugu.kernel.md.Access;
 import dev.fugu.kernel.md.Pcb;
 import dev.fugu.kernel.md.Pmap;
-import dev.fugu.kernel.uvm.FrameUse;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +35,7 @@ class Amd64LifecycleTest
                 long va = 0x400000L + i * 4096L;
                 long result = md.access(cpu, va, Access.WRITE | Access.USER);
                 if (result == Access.FAULT_INVALID) {
-                    frames[i] = rig.physmem.allocate(cpu, FrameUse.USER);
+                    frames[i] = rig.physmem.allocate();
                     pmap.enter(cpu, va, frames[i], RW);
                     result = md.access(cpu, va, Access.WRITE | Access.USER);
                 }
@@ -55,7 +54,7 @@ class Amd64LifecycleTest
             md.cpuExit(cpu, thread);
             md.cpuSwitchto(cpu, null, idle[cpu]);
             for (long pfn : frames) {
-                rig.physmem.release(cpu, pfn, FrameUse.USER);
+                rig.physmem.release(pfn);
             }
         }
         long micros = (threads.getCurrentThreadCpuTime() - start) / 1000;
@@ -63,6 +62,6 @@ class Amd64LifecycleTest
                 lifecycles, micros / 1000,
                 lifecycles * 1e6 / Math.max(1, micros));
         assertThat(rig.physmem.freeFrames()).isEqualTo(freeBefore);
-        assertThat(rig.physmem.count(FrameUse.PAGE_TABLE)).isEqualTo(21);
+        assertThat(rig.physmem.pageTablePages()).isEqualTo(21);
     }
 }

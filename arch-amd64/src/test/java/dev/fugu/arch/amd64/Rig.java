@@ -7,8 +7,6 @@ import dev.fugu.kernel.md.MdSink;
 import dev.fugu.kernel.md.Pcb;
 import dev.fugu.kernel.md.PhysicalMemory;
 import dev.fugu.kernel.md.Pmap;
-import dev.fugu.kernel.uvm.FrameUse;
-import dev.fugu.kernel.uvm.PhysMem;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Rig
 {
     final Recorder sink;
-    final PhysMem physmem;
+    final SimplePhysMem physmem;
     final Amd64MachineDependent md;
     final int ncpu;
 
@@ -32,7 +30,7 @@ final class Rig
     {
         this.ncpu = ncpu;
         this.sink = new Recorder(ncpu);
-        this.physmem = new PhysMem(4096, memBytes / 4096, sink);
+        this.physmem = new SimplePhysMem(memBytes / 4096);
         CostTable costs = Amd64Costs.defaults().withOverrides(costOverrides);
         this.md = new Amd64MachineDependent(new Context(ncpu, memBytes, options, injects, costs, physmem, sink));
         md.boot();
@@ -55,7 +53,7 @@ final class Rig
 
     long userFrame()
     {
-        long pfn = physmem.allocate(0, FrameUse.USER);
+        long pfn = physmem.allocate();
         assertThat(pfn).isNotEqualTo(PhysicalMemory.NO_FRAME);
         return pfn;
     }
