@@ -207,6 +207,9 @@ public final class Amd64MachineDependent
             writeTableEntry(imagePt << PAGE_SHIFT, Pte.index(KERNTEXTOFF + i * PAGE_SIZE, 1), (frame << PAGE_SHIFT) | bits | pgGKern);
         }
         kpm.resident = kernelImageFrames.length;
+        // The SPI can take frames at boot only as page-table pages, so the image's frames are
+        // counted with pmap_kernel()'s tables: the frame audit then matches them to their owner.
+        kpm.ptps += kernelImageFrames.length;
         kernelSlots = new int[] {Pte.L4_SLOT_KERN, Pte.L4_SLOT_KERNBASE};
 
         long kernelCr3 = cr3For(kpm);

@@ -37,7 +37,9 @@ class Amd64PageTableTest
         assertThat(rig.entry(root, KERNTEXTOFF, 1)).isEqualTo(image[0] << 12 | 0x1L);
         assertThat(rig.entry(root, KERNTEXTOFF + 6 * 4096, 1)).isEqualTo(image[6] << 12 | 0x8000_0000_0000_0001L);
         assertThat(rig.entry(root, KERNTEXTOFF + 10 * 4096, 1)).isEqualTo(image[10] << 12 | 0x8000_0000_0000_0003L);
-        assertThat(rig.md.pmapKernel().pageTablePages()).isEqualTo(5);
+        // 5 tables (PML4, two PDPTs, PD, PT) plus the 16 image frames taken as page-table pages.
+        assertThat(rig.md.pmapKernel().pageTablePages()).isEqualTo(5 + 16);
+        assertThat(rig.physmem.pageTablePages()).isEqualTo(21);
     }
 
     @Test
