@@ -295,9 +295,13 @@ final class Amd64Pmap
         }
         sva &= ~(PAGE_SIZE - 1);
         eva = (eva + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        long[] range = clamp(sva, eva);
-        sva = range[0];
-        eva = range[1];
+        // Stay inside this pmap's half: a user pmap must never touch the kernel PDPTs it shares.
+        if (kernel) {
+            sva = clampKernelStart(sva);
+        }
+        else {
+            eva = clampUserEnd(eva);
+        }
         if (Long.compareUnsigned(sva, eva) >= 0) {
             return 0;
         }
@@ -440,13 +444,13 @@ final class Amd64Pmap
         long pdpt = mem.read64(rootPa + 8L * Pte.index(va, 4)) & PG_FRAME;
         long pd = mem.read64(pdpt + 8L * Pte.index(va, 3)) & PG_FRAME;
         long pt = mem.read64(pd + 8L * Pte.index(va, 2)) & PG_FRAME;
-        long[] tables = {0, pt, pd, pdpt, rootPa};
         long vaPos = va & VA_SIGN_POS;
         for (int level = 1; level < 4; level++) {
-            long parent = tables[level + 1];
+            long table = level == 1 ? pt : level == 2 ? pd : pdpt;
+            long parent = level == 1 ? pd : level == 2 ? pdpt : rootPa;
             mem.write64(parent + 8L * Pte.index(va, level + 1), 0);
             md.ptpValid[(int) (parent >>> PAGE_SHIFT)]--;
-            freePtp(cpu, tables[level]);
+            freePtp(cpu, table);
             sink.charge(cpu, md.costs.pteWrite);
             gen++;
             long recursiveVa = switch (level) {
@@ -479,9 +483,13 @@ final class Amd64Pmap
         }
         sva &= ~(PAGE_SIZE - 1);
         eva = (eva + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        long[] range = clamp(sva, eva);
-        sva = range[0];
-        eva = range[1];
+        // Stay inside this pmap's half: a user pmap must never touch the kernel PDPTs it shares.
+        if (kernel) {
+            sva = clampKernelStart(sva);
+        }
+        else {
+            eva = clampUserEnd(eva);
+        }
         if (Long.compareUnsigned(sva, eva) >= 0) {
             return;
         }
@@ -591,21 +599,14 @@ final class Amd64Pmap
         return true;
     }
 
-    /**
-     * Keeps a range inside this pmap's half: a user pmap must never touch the kernel PDPTs it
-     * shares, and pmap_kernel() has no user half. Not on the per-access path, so the array is fine.
-     */
-    private long[] clamp(long sva, long eva)
+    private static long clampKernelStart(long sva)
     {
-        if (kernel) {
-            if (Long.compareUnsigned(sva, Pte.VM_MIN_KERNEL_ADDRESS) < 0) {
-                sva = Pte.VM_MIN_KERNEL_ADDRESS;
-            }
-        }
-        else if (Long.compareUnsigned(eva, USER_TOP) > 0) {
-            eva = USER_TOP;
-        }
-        return new long[] {sva, eva};
+        return Long.compareUnsigned(sva, Pte.VM_MIN_KERNEL_ADDRESS) < 0 ? Pte.VM_MIN_KERNEL_ADDRESS : sva;
+    }
+
+    private static long clampUserEnd(long eva)
+    {
+        return Long.compareUnsigned(eva, USER_TOP) > 0 ? USER_TOP : eva;
     }
 
     private void checkVa(long va)
