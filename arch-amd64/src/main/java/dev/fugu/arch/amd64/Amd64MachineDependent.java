@@ -443,12 +443,12 @@ public final class Amd64MachineDependent
     }
 
     /**
-     * Models cpu_switchto() in sys/arch/amd64/amd64/locore.S: saves the old thread (skipped when
-     * it is dead), then compares the new pcb_cr3 with %cr3 (ignoring the no-flush bit). If they
-     * differ it records the new thread's pmap in ci_proc_pmap (NULL for a P_SYSTEM thread, whose
-     * pmap is pmap_kernel()) and loads %cr3. The seed's fix updates ci_proc_pmap even when %cr3 is
-     * unchanged; with the inject {@code stale-ci-proc-pmap} it is left alone then, as before the
-     * seed.
+     * Models cpu_switchto() in sys/arch/amd64/amd64/locore.S (rev 1.148): saves the old thread
+     * (skipped when it is dead), then compares the new pcb_cr3 with %cr3 ignoring bit 63. If they
+     * differ it records the new thread's pmap in ci_proc_pmap ({@code %rbx}, "new pmap if not
+     * P_SYSTEM", so NULL for a system thread) and loads %cr3. The seed's fix updates ci_proc_pmap
+     * even when %cr3 is unchanged; with the inject {@code stale-ci-proc-pmap} it is left alone
+     * then, as rev 1.148 does.
      */
     @Override
     public void cpuSwitchto(int cpu, Pcb old, Pcb next)
