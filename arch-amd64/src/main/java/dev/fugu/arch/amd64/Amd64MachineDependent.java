@@ -320,6 +320,7 @@ public final class Amd64MachineDependent
 
     // ---------------------------------------------------------------- pmaps
 
+    /** pmap_kernel() (pmap.h): &kernel_pmap_store, built by pmap_bootstrap(). */
     @Override
     public Pmap pmapKernel()
     {
@@ -540,12 +541,14 @@ public final class Amd64MachineDependent
         sink.charge(cpu, costs.tlbFlush);
     }
 
+    /** curcpu()->ci_proc_pmap (cpu.h): the "active, non-kernel pmap" shootdowns target. */
     @Override
     public Pmap currentPmap(int cpu)
     {
         return procPmap[cpu];
     }
 
+    /** The pmap whose PML4 is in {@code cpu}'s %cr3. */
     @Override
     public Pmap loadedPmap(int cpu)
     {

@@ -60,6 +60,7 @@ public final class Amd64Plugin
         return List.of(ArchOption.flag(OPTION_NOPCID, "run without PCIDs: every %cr3 load flushes all non-global TLB entries"));
     }
 
+    /** {@link #MAXCPUS} (cpu.h) and {@link #MAX_MEM_BYTES} (pmap.h's direct map). */
     @Override
     public ArchLimits limits()
     {

@@ -554,6 +554,7 @@ final class Amd64Pmap
         return result < 0 ? -1 : (result & ~(PAGE_SIZE - 1)) | (va & (PAGE_SIZE - 1));
     }
 
+    /** pmap_resident_count() (pmap.h), counting leaf mappings only: OpenBSD also counts PTPs. */
     @Override
     public long residentCount()
     {

@@ -240,4 +240,24 @@ class Amd64PageTableTest
         assertThat(rig.physmem.freeFrames()).isEqualTo(before + 3);
         assertThat(rig.read64(pmap.rootPa())).isZero();
     }
+
+    @Test
+    void growKernelReachesEveryPmap()
+    {
+        Rig rig = Rig.pcid(1);
+        Pmap before = rig.md.pmapCreate(0);
+        // PML4 slot 257: a kernel VA no boot table covers (pmap_growkernel's new top-level PDE).
+        long kva = Pte.VM_MIN_KERNEL_ADDRESS + Pte.NBPD_L4;
+        assertThat(Pte.index(kva, 4)).isEqualTo(257);
+        long pfn = rig.userFrame();
+        assertThat(rig.md.pmapKernel().enter(0, kva, pfn, RW)).isTrue();
+        Pmap after = rig.md.pmapCreate(0);
+        long kernelSlot = rig.read64(rig.md.pmapKernel().rootPa() + 8 * 257);
+        assertThat(kernelSlot & 0xfffL).isEqualTo(0x3L);
+        assertThat(rig.read64(before.rootPa() + 8 * 257)).isEqualTo(kernelSlot);
+        assertThat(rig.read64(after.rootPa() + 8 * 257)).isEqualTo(kernelSlot);
+        assertThat(rig.md.walk(before, kva)).isEqualTo(pfn << 12);
+        // A kernel PTE with PCIDs: no PG_G, no PG_u, no PG_PVLIST.
+        assertThat(rig.entry(rig.md.pmapKernel().rootPa(), kva, 1)).isEqualTo(pfn << 12 | 0x8000_0000_0000_0003L);
+    }
 }
