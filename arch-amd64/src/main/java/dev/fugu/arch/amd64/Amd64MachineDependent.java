@@ -655,6 +655,11 @@ public final class Amd64MachineDependent
         if (owner.gen == tlbGen[cpu][entry]) {
             return;
         }
+        if (loaded[cpu].isDestroyed()) {
+            sink.violation("destroyed-pmap", cpu, "va 0x" + Long.toHexString(va) + " checked through the freed tables of destroyed pmap "
+                    + loaded[cpu].id());
+            return;
+        }
         long now = walkRaw(cr3[cpu] & PG_FRAME, va, false);
         int perms = tlb.perms(entry);
         if (now < 0) {
