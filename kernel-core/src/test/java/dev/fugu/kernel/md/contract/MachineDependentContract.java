@@ -66,6 +66,14 @@ public abstract class MachineDependentContract
         return md.layout().textStart() + page * md.layout().pageSize();
     }
 
+    /** The i-th page above the middle of user space: far from text and stack on every arch. */
+    protected static long farVa(MachineDependent md, long page)
+    {
+        long pageSize = md.layout().pageSize();
+        long middle = md.layout().textStart() / 2 + md.layout().stackTop() / 2;
+        return (middle & -pageSize) + page * pageSize;
+    }
+
     /** A user thread on {@code pmap}, switched in on {@code cpu} from that CPU's idle thread. */
     protected static Pcb runUserThread(MachineDependent md, int cpu, Pmap pmap)
     {
@@ -197,7 +205,7 @@ public abstract class MachineDependentContract
             // Spread over several page tables: text, far above it, and near the stack.
             long va = switch (i % 3) {
                 case 0 -> userVa(md, i);
-                case 1 -> userVa(md, 1024L * 1024 + i);
+                case 1 -> farVa(md, i);
                 default -> md.layout().stackTop() - (long) (i + 1) * md.layout().pageSize();
             };
             assertThat(pmap.enter(0, va, pfn, RW)).isTrue();
@@ -226,7 +234,7 @@ public abstract class MachineDependentContract
         for (int i = 0; i < 8; i++) {
             pmap.enter(0, va + (long) i * md.layout().pageSize(), userFrame(machine), RW);
         }
-        long far = userVa(md, 4L * 1024 * 1024);
+        long far = farVa(md, 0);
         pmap.enter(0, far, userFrame(machine), RW);
         long populated = pmap.pageTablePages();
         assertThat(populated).isGreaterThan(emptyTables);

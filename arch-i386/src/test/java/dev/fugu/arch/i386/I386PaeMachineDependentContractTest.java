@@ -1,0 +1,14 @@
+package dev.fugu.arch.i386;
+
+import dev.fugu.kernel.md.contract.MachineDependentContract;
+
+/** The shared MachineDependent contract for i386 with PAE (the default). */
+class I386PaeMachineDependentContractTest
+        extends MachineDependentContract
+{
+    @Override
+    protected String archName()
+    {
+        return I386Plugin.NAME;
+    }
+}
