@@ -1,0 +1,21 @@
+package dev.fugu.arch.amd64;
+
+import dev.fugu.kernel.md.contract.ArchPluginContract;
+
+import java.util.Map;
+
+public class Amd64ArchPluginContractTest
+        extends ArchPluginContract
+{
+    @Override
+    protected String archName()
+    {
+        return "amd64";
+    }
+
+    @Override
+    protected Map<String, String> archOptions()
+    {
+        return Map.of();
+    }
+}
