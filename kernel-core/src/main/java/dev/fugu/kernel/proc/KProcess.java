@@ -1,0 +1,97 @@
+package dev.fugu.kernel.proc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A process: models {@code struct process} in sys/sys/proc.h. A process keeps its pid from fork
+ * until it is reaped (or zapped); its threads are {@link #threads} (ps_threads), its children
+ * {@link #children} (ps_children, newest first as LIST_INSERT_HEAD keeps them).
+ */
+public final class KProcess
+{
+    public static final int PS_EXITING = 0x8;
+    public static final int PS_WAITED = 0x400;
+    public static final int PS_SINGLEEXIT = 0x1000;
+    public static final int PS_NOZOMBIE = 0x4000;
+    public static final int PS_SYSTEM = 0x1_0000;
+    public static final int PS_EMBRYO = 0x2_0000;
+    public static final int PS_ZOMBIE = 0x4_0000;
+    public static final int PS_WAITEVENT = 0x1000_0000;
+
+    private final int pid;
+    private final long serial;
+    public String command;
+    public KProcess parent;
+    public final List<KProcess> children = new ArrayList<>();
+    /** ps_threads, in creation order. */
+    public final List<KThread> threads = new ArrayList<>(1);
+    /** ps_mainproc: the original thread (reaper and purge models only; the seed removed it). */
+    public KThread mainproc;
+    public int flags;
+    public int threadcnt;
+    public int exitcnt;
+    /** Thread running single_thread_set(SINGLE_EXIT), or null. */
+    public KThread single;
+    public int xexit;
+    public int xsig;
+    /** Set by sigaction(SIGCHLD, SA_NOCLDWAIT) (SAS_NOCLDWAIT in ps_sigacts). */
+    public boolean nocldwait;
+    /** The vmspace (UVM); null once torn down. */
+    public Object vmspace;
+    /** Own resource usage when exited (ps_ru), and reaped children's (ps_cru). */
+    public long ruUser;
+    public long ruSys;
+    public long cruUser;
+    public long cruSys;
+    /** System time charged to this process for its own exit (the seed's extra %sys). */
+    public long exitSysCycles;
+    /** The most recent child created by fork/spawn (the workload's {@code last}). */
+    public KProcess last;
+    /** Processes whose exit this process watches with EVFILT_PROC (its kqueue's knotes). */
+    public int keventsPending;
+    public int keventsWanted;
+    /** Simulated time of _exit entry, for exit latency. */
+    public long exitStart = -1;
+    /** The wait channel a parent sleeps on in wait4 (the process itself in OpenBSD). */
+    public final Object waitChannel = new Object();
+    /** The channel the main thread sleeps on in "thrdeath" (&pr->ps_threads). */
+    public final Object threadsChannel = new Object();
+    public final Object keventChannel = new Object();
+
+    public KProcess(int pid, long serial, String command)
+    {
+        this.pid = pid;
+        this.serial = serial;
+        this.command = requireNonNull(command, "command is null");
+    }
+
+    public int pid()
+    {
+        return pid;
+    }
+
+    /** A number never reused, unlike the pid: orders processes deterministically. */
+    public long serial()
+    {
+        return serial;
+    }
+
+    public boolean has(int flag)
+    {
+        return (flags & flag) != 0;
+    }
+
+    public boolean isZombie()
+    {
+        return has(PS_ZOMBIE);
+    }
+
+    @Override
+    public String toString()
+    {
+        return command + "[" + pid + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.fugu.kernel.proc;
+
+import dev.fugu.kernel.md.Pcb;
+import dev.fugu.kernel.workload.WorkloadCursor;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A thread: models {@code struct proc} in sys/sys/proc.h. Fields are package-visible to the MI
+ * kernel's packages through accessors; the engine mutates them without allocation.
+ */
+public final class KThread
+{
+    /** Not the process's first thread (P_THREAD). */
+    public static final int P_THREAD = 0x0400_0000;
+    /** Exiting (P_WEXIT). */
+    public static final int P_WEXIT = 0x2000;
+    /** Kernel thread (P_SYSTEM). */
+    public static final int P_SYSTEM = 0x200;
+    /** Told to exit by single_thread_set(SINGLE_EXIT). */
+    public static final int P_SUSPSINGLE = 0x8_0000;
+
+    private final int tid;
+    private final KProcess process;
+    private final String name;
+    public int flags;
+    public ProcState stat = ProcState.SIDL;
+    /** The CPU this thread last ran on or is queued on (p_cpu). */
+    public int cpu;
+    /** Scheduling priority 0..127, lower is better (p_runpri). */
+    public int runpri;
+    /** Priority it returns to in user mode (p_usrpri). */
+    public int usrpri = Priorities.PUSER;
+    /** Wait channel while sleeping (p_wchan). */
+    public Object wchan;
+    public String wmesg;
+    public Pcb pcb;
+    /** Kernel stack frames (the u-area), or null once freed. */
+    public long[] uarea;
+    /** The kernel path this thread is in, or null in user mode. */
+    public KernelPath path;
+    /** What this thread runs in user mode; null for kernel threads. */
+    public WorkloadCursor cursor;
+    /** Result of the last blocking syscall, for a following {@code expect}. */
+    public long userCycles;
+    public long sysCycles;
+    public long spinCycles;
+    /** Remaining cycles of a user statement cut by preemption. */
+    public long pendingUserCycles;
+    /** Remaining pages of a memory statement cut by preemption. */
+    public long pendingPages;
+    public int pendingOp;
+    public boolean onCpu;
+
+    public KThread(int tid, KProcess process, String name, int flags)
+    {
+        this.tid = tid;
+        this.process = requireNonNull(process, "process is null");
+        this.name = requireNonNull(name, "name is null");
+        this.flags = flags;
+    }
+
+    public int tid()
+    {
+        return tid;
+    }
+
+    public KProcess process()
+    {
+        return process;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public boolean isSystem()
+    {
+        return (flags & P_SYSTEM) != 0;
+    }
+
+    public boolean has(int flag)
+    {
+        return (flags & flag) != 0;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + "[" + process.pid() + "/" + tid + "]";
+    }
+}

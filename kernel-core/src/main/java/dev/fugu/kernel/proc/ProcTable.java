@@ -1,0 +1,144 @@
+package dev.fugu.kernel.proc;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The kernel's process table: pid allocation (allocpid/freepid in sys/kern/kern_fork.c and
+ * kern_exit.c), the allprocess and zombprocess lists, and the maxproc limit.
+ *
+ * <p>OpenBSD picks pids at random in [2, PID_MAX] and does not reuse one of the last
+ * {@value #NUM_OLDPIDS} freed pids; the random choice comes from the run's seed.
+ */
+public final class ProcTable
+{
+    public static final int PID_MAX = 99_999;
+    public static final int NUM_OLDPIDS = 128;
+
+    private final KProcess[] byPid = new KProcess[PID_MAX + 1];
+    private final int[] oldpids = new int[NUM_OLDPIDS];
+    private int oldpidIndex;
+    private final SplittableRandom random;
+    private final int maxproc;
+    /** allprocess: live processes (LinkedHashSet: deterministic order, O(1) removal). */
+    private final LinkedHashSet<KProcess> allprocess = new LinkedHashSet<>();
+    private final LinkedHashSet<KProcess> zombprocess = new LinkedHashSet<>();
+    private int nprocesses;
+    private long serials;
+
+    public ProcTable(int maxproc, SplittableRandom random)
+    {
+        if (maxproc < 1) {
+            throw new IllegalArgumentException("maxproc must be positive");
+        }
+        this.maxproc = maxproc;
+        this.random = random;
+    }
+
+    /** Creates a process with a fixed pid (proc0, init). */
+    public KProcess createFixed(int pid, String command)
+    {
+        KProcess process = new KProcess(pid, serials++, command);
+        byPid[pid] = process;
+        allprocess.add(process);
+        nprocesses++;
+        return process;
+    }
+
+    /**
+     * Models the accounting and pid part of fork1(): EAGAIN past maxproc (counted with every
+     * process that still holds a pid or a process structure, zombies included).
+     *
+     * @return the new process, or null for EAGAIN
+     */
+    public KProcess allocate(String command)
+    {
+        if (nprocesses >= maxproc) {
+            return null;
+        }
+        int pid = allocpid();
+        KProcess process = new KProcess(pid, serials++, command);
+        byPid[pid] = process;
+        allprocess.add(process);
+        nprocesses++;
+        return process;
+    }
+
+    /** Models allocpid(): a random free pid that was not freed recently. */
+    private int allocpid()
+    {
+        while (true) {
+            int pid = 2 + random.nextInt(PID_MAX - 1);
+            if (byPid[pid] == null && !recentlyFreed(pid)) {
+                return pid;
+            }
+        }
+    }
+
+    private boolean recentlyFreed(int pid)
+    {
+        for (int old : oldpids) {
+            if (old == pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** exit1(): off allprocess, onto zombprocess unless it will never be a zombie. */
+    public void toZombieList(KProcess process)
+    {
+        allprocess.remove(process);
+        zombprocess.add(process);
+    }
+
+    /** Models freepid() and the end of process_zap(): the pid may be reused, the process is gone. */
+    public void free(KProcess process)
+    {
+        if (byPid[process.pid()] != process) {
+            throw new IllegalStateException("pid " + process.pid() + " is not " + process);
+        }
+        byPid[process.pid()] = null;
+        oldpids[oldpidIndex] = process.pid();
+        oldpidIndex = (oldpidIndex + 1) % NUM_OLDPIDS;
+        allprocess.remove(process);
+        zombprocess.remove(process);
+        nprocesses--;
+    }
+
+    public KProcess lookup(int pid)
+    {
+        return pid < 0 || pid > PID_MAX ? null : byPid[pid];
+    }
+
+    public int count()
+    {
+        return nprocesses;
+    }
+
+    public int maxproc()
+    {
+        return maxproc;
+    }
+
+    public Collection<KProcess> live()
+    {
+        return allprocess;
+    }
+
+    public Collection<KProcess> zombies()
+    {
+        return zombprocess;
+    }
+
+    /** Every process holding a pid, live first then zombies, in creation order within each. */
+    public List<KProcess> all()
+    {
+        List<KProcess> all = new ArrayList<>(allprocess);
+        all.addAll(zombprocess);
+        return all;
+    }
+}
