@@ -87,6 +87,10 @@ final class Arm64MachineDependent
     private final long bpFlush;
 
     private final List<Long> kernelImage = new ArrayList<>();
+    private final Arm64Pmap.L2Table[] l2Pool = new Arm64Pmap.L2Table[256];
+    private final Arm64Pmap.L3Table[] l3Pool = new Arm64Pmap.L3Table[1024];
+    private int l2Free;
+    private int l3Free;
     private Arm64Pmap kernel;
     private long emptyTablePa;
     private long nextPmapId;
@@ -531,9 +535,40 @@ final class Arm64MachineDependent
         sink.charge(cpu, ptpFree);
     }
 
-    void chargePteWrite(int cpu)
+    void chargePteWrites(int cpu, int writes)
     {
-        sink.charge(cpu, pteWrite);
+        sink.charge(cpu, pteWrite * writes);
+    }
+
+    Arm64Pmap.L2Table newL2Table(long pfn)
+    {
+        Arm64Pmap.L2Table table = l2Free > 0 ? l2Pool[--l2Free] : new Arm64Pmap.L2Table();
+        table.pfn = pfn;
+        return table;
+    }
+
+    Arm64Pmap.L3Table newL3Table(long pfn)
+    {
+        Arm64Pmap.L3Table table = l3Free > 0 ? l3Pool[--l3Free] : new Arm64Pmap.L3Table();
+        table.pfn = pfn;
+        return table;
+    }
+
+    /** Keeps the Java half of a freed table for the next one (a host-side pool, like pmap_vp_pool). */
+    void recycle(Arm64Pmap.L2Table table)
+    {
+        if (l2Free < l2Pool.length) {
+            table.clear();
+            l2Pool[l2Free++] = table;
+        }
+    }
+
+    void recycle(Arm64Pmap.L3Table table)
+    {
+        if (l3Free < l3Pool.length) {
+            table.clear();
+            l3Pool[l3Free++] = table;
+        }
     }
 
     /**
@@ -558,10 +593,18 @@ final class Arm64MachineDependent
         }
         int asid = (int) (pm.asid & AsidSpace.ASID_MASK);
         int userAsid = asid | AsidSpace.ASID_USER;
+        // The broadcast reaches every CPU; only those whose TLB may hold this ASID need a look.
+        long[] mask = pm.cpuMask;
+        for (int word = 0; word < mask.length; word++) {
+            long bits = mask[word];
+            while (bits != 0) {
+                Tlb tlb = tlbs[(word << 6) + Long.numberOfTrailingZeros(bits)];
+                bits &= bits - 1;
+                tlb.invalidate(asid, vpn);
+                tlb.invalidate(userAsid, vpn);
+            }
+        }
         for (int c = 0; c < ncpu; c++) {
-            Tlb tlb = tlbs[c];
-            tlb.invalidate(asid, vpn);
-            tlb.invalidate(userAsid, vpn);
             sink.tlbInvalidate(c, 1);
         }
         sink.charge(cpu, 2 * tlbInvalidatePage + dsbIsh);

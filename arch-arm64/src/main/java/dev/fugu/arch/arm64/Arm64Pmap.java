@@ -50,6 +50,7 @@ final class Arm64Pmap
     private boolean destroyed;
     private long resident;
     private long tablePages = 1;
+    private int pendingWrites;
 
     Arm64Pmap(Arm64MachineDependent md, long id, boolean privileged, long rootPfn, int ncpu)
     {
@@ -119,9 +120,11 @@ final class Arm64Pmap
                 L3Table l3 = table.l3[j];
                 if (l3 != null) {
                     md.freeTable(cpu, l3.pfn);
+                    md.recycle(l3);
                 }
             }
             md.freeTable(cpu, table.pfn);
+            md.recycle(table);
             l2[i] = null;
         }
         md.freeTable(cpu, rootPfn);
@@ -172,6 +175,16 @@ final class Arm64Pmap
         if (!checkLive(cpu, "pmap_enter")) {
             return false;
         }
+        try {
+            return doEnter(cpu, va, pfn, prot, accessType);
+        }
+        finally {
+            settle(cpu);
+        }
+    }
+
+    private boolean doEnter(int cpu, long va, long pfn, int prot, int accessType)
+    {
         checkVa(va);
         long pageVa = va & ~0xfffL;
         long pa = pfn * 4096;
@@ -197,13 +210,14 @@ final class Arm64Pmap
                 if (pfn2 == PhysicalMemory.NO_FRAME) {
                     return false;
                 }
-                table2 = new L2Table(pfn2);
+                table2 = md.newL2Table(pfn2);
                 newL2 = true;
             }
             long pfn3 = md.allocTable(cpu);
             if (pfn3 == PhysicalMemory.NO_FRAME) {
                 if (newL2) {
                     md.freeTable(cpu, table2.pfn);
+                    md.recycle(table2);
                 }
                 return false;
             }
@@ -212,7 +226,7 @@ final class Arm64Pmap
                 tablePages++;
                 writeDescriptor(cpu, rootPa + i1 * 8L, Descriptors.table(table2.pfn * 4096));
             }
-            table3 = new L3Table(pfn3);
+            table3 = md.newL3Table(pfn3);
             table2.l3[i2] = table3;
             tablePages++;
             writeDescriptor(cpu, table2.pfn * 4096 + i2 * 8L, Descriptors.table(pfn3 * 4096));
@@ -248,6 +262,16 @@ final class Arm64Pmap
         if (!checkLive(cpu, "pmap_remove")) {
             return 0;
         }
+        try {
+            return doRemove(cpu, sva, eva);
+        }
+        finally {
+            settle(cpu);
+        }
+    }
+
+    private long doRemove(int cpu, long sva, long eva)
+    {
         long removed = 0;
         long va = clampStart(sva) & ~0xfffL;
         eva = clampEnd(eva);
@@ -292,6 +316,16 @@ final class Arm64Pmap
             remove(cpu, sva, eva);
             return;
         }
+        try {
+            doProtect(cpu, sva, eva, prot);
+        }
+        finally {
+            settle(cpu);
+        }
+    }
+
+    private void doProtect(int cpu, long sva, long eva, int prot)
+    {
         int keep = Access.PROT_READ | Access.PROT_EXEC;
         if ((prot & Access.PROT_READ) == 0) {
             keep &= ~Access.PROT_READ;
@@ -394,6 +428,16 @@ final class Arm64Pmap
     /** Clears every user mapping (after pmap_purge: pm_active is 0, so no TLB maintenance). */
     long removeAll(int cpu)
     {
+        try {
+            return doRemoveAll(cpu);
+        }
+        finally {
+            settle(cpu);
+        }
+    }
+
+    private long doRemoveAll(int cpu)
+    {
         long removed = 0;
         for (int i1 = 0; i1 < Descriptors.ENTRIES; i1++) {
             L2Table table2 = l2[i1];
@@ -458,6 +502,7 @@ final class Arm64Pmap
         }
         table3.pted[i3] = (flags & ~(PROT_BITS << ENABLED_SHIFT)) | (enabled << ENABLED_SHIFT);
         updateDescriptor(cpu, table3, i3);
+        settle(cpu);
         md.ttlbFlush(cpu, this, va & ~0xfffL);
         return true;
     }
@@ -494,7 +539,16 @@ final class Arm64Pmap
     {
         physmem.write64(pa, descriptor);
         modCount++;
-        md.chargePteWrite(cpu);
+        pendingWrites++;
+    }
+
+    /** Charges the descriptor writes of the operation that ends, in one go. */
+    private void settle(int cpu)
+    {
+        if (pendingWrites > 0) {
+            md.chargePteWrites(cpu, pendingWrites);
+            pendingWrites = 0;
+        }
     }
 
     private int ptedFlags(long va)
@@ -562,29 +616,33 @@ final class Arm64Pmap
         return "pmap " + id + (privileged ? " (kernel)" : "");
     }
 
-    /** A pmapvp2: the L2 table's frame and its vp[] children. */
-    private static final class L2Table
+    /** A pmapvp2: the L2 table's frame and its vp[] children. Recycled by the machine. */
+    static final class L2Table
     {
-        final long pfn;
+        long pfn;
         final L3Table[] l3 = new L3Table[Descriptors.ENTRIES];
 
-        L2Table(long pfn)
+        void clear()
         {
-            this.pfn = pfn;
+            java.util.Arrays.fill(l3, null);
         }
     }
 
-    /** A pmapvp3: the L3 table's frame and its 512 pteds. */
-    private static final class L3Table
+    /** A pmapvp3: the L3 table's frame and its 512 pteds. Recycled by the machine. */
+    static final class L3Table
     {
-        final long pfn;
+        long pfn;
         final int[] pted = new int[Descriptors.ENTRIES];
         final long[] pa = new long[Descriptors.ENTRIES];
         int valid;
 
-        L3Table(long pfn)
+        void clear()
         {
-            this.pfn = pfn;
+            if (valid != 0) {
+                java.util.Arrays.fill(pted, 0);
+                java.util.Arrays.fill(pa, 0);
+                valid = 0;
+            }
         }
     }
 }
