@@ -422,6 +422,9 @@ final class Arm64Pmap
         if (!checkLive(cpu, "pmap_purge")) {
             return 0;
         }
+        if (privileged) {
+            throw new UnsupportedOperationException("pmap_purge of pmap_kernel()");
+        }
         return md.pmapPurge(cpu, this);
     }
 
