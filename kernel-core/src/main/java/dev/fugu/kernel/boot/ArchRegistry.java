@@ -83,7 +83,8 @@ public final class ArchRegistry
             }
         }
         try {
-            plugin.defaultCosts().withOverrides(config.costOverrides());
+            plugin.defaultCosts().plus(dev.fugu.kernel.sim.MiCosts.table()).plus(dev.fugu.kernel.uvm.UvmCosts.defaultTable())
+                    .withOverrides(config.costOverrides());
         }
         catch (IllegalArgumentException e) {
             throw new ConfigException("--cost", e.getMessage() + " for " + plugin.name() + " (see 'fugu archs --costs')");

@@ -7,6 +7,10 @@ import dev.fugu.kernel.md.MachineDependent;
 import dev.fugu.kernel.md.MdSink;
 import dev.fugu.kernel.md.PhysicalMemory;
 import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.sim.Jitter;
+import dev.fugu.kernel.uvm.PmrFreeMode;
+import dev.fugu.kernel.uvm.Uvm;
+import dev.fugu.kernel.uvm.UvmCosts;
 import dev.fugu.kernel.stats.MachineStats;
 import dev.fugu.kernel.uvm.PhysMem;
 
@@ -26,24 +30,58 @@ public final class Machine
     private final PhysMem physmem;
     private final MachineStats stats;
     private final MachineDependent md;
+    private final Jitter jitter;
+    private final Uvm uvm;
 
-    private Machine(MachineConfig config, ArchPlugin plugin, PhysMem physmem, MachineStats stats, CostTable costs)
+    private Machine(MachineConfig config, ArchPlugin plugin, PhysMem physmem, MachineStats stats, CostTable costs, Jitter jitter)
     {
+        this.jitter = requireNonNull(jitter, "jitter is null");
         this.config = requireNonNull(config, "config is null");
         this.plugin = requireNonNull(plugin, "plugin is null");
         this.physmem = requireNonNull(physmem, "physmem is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.md = requireNonNull(plugin.create(new Context(config, costs, physmem, stats)), "plugin created no machine");
+        this.uvm = new Uvm(md, physmem, stats, stats.clocks());
     }
 
     /** Builds the machine {@code config} describes; the config must have been validated. */
     public static Machine build(ArchPlugin plugin, MachineConfig config)
     {
+        return build(plugin, config, PmrFreeMode.SINGLE);
+    }
+
+    /** Builds the machine {@code config} describes, its allocator freeing pages as {@code freeMode} says. */
+    public static Machine build(ArchPlugin plugin, MachineConfig config, PmrFreeMode freeMode)
+    {
         int pageSize = plugin.defaults().pageSize();
-        MachineStats stats = new MachineStats(new CpuClocks(config.ncpu()));
-        PhysMem physmem = new PhysMem(pageSize, config.memBytes() / pageSize, stats);
-        CostTable costs = plugin.defaultCosts().withOverrides(config.costOverrides());
-        return new Machine(config, plugin, physmem, stats, costs);
+        Jitter jitter = new Jitter(config.seed());
+        MachineStats stats = new MachineStats(new CpuClocks(config.ncpu()), jitter);
+        CostTable uvmCosts = UvmCosts.defaultTable();
+        CostTable all = plugin.defaultCosts().plus(uvmCosts);
+        Map<String, Long> mdOverrides = new java.util.TreeMap<>();
+        Map<String, Long> uvmOverrides = new java.util.TreeMap<>();
+        config.costOverrides().forEach((key, value) -> {
+            if (uvmCosts.contains(key)) {
+                uvmOverrides.put(key, value);
+            }
+            else if (all.contains(key)) {
+                mdOverrides.put(key, value);
+            }
+        });
+        PhysMem physmem = new PhysMem(pageSize, config.memBytes() / pageSize, stats, stats.clocks(),
+                UvmCosts.from(uvmCosts.withOverrides(uvmOverrides)), freeMode);
+        CostTable costs = plugin.defaultCosts().withOverrides(mdOverrides);
+        return new Machine(config, plugin, physmem, stats, costs, jitter);
+    }
+
+    public Jitter jitter()
+    {
+        return jitter;
+    }
+
+    public Uvm uvm()
+    {
+        return uvm;
     }
 
     public MachineConfig config()

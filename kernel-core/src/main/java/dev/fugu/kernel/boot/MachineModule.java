@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.fugu.kernel.md.ArchPlugin;
 import dev.fugu.kernel.md.MachineDependent;
+import dev.fugu.kernel.uvm.PmrFreeMode;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,16 +17,29 @@ public final class MachineModule
         extends AbstractModule
 {
     private final MachineConfig config;
+    private final RunConfig run;
 
+    /** A machine only (MD and UVM tests): no kernel can be built from it. */
     public MachineModule(MachineConfig config)
     {
         this.config = requireNonNull(config, "config is null");
+        this.run = null;
+    }
+
+    /** A machine and how to run it: the injector can build its {@link dev.fugu.kernel.Kernel}. */
+    public MachineModule(MachineConfig config, RunConfig run)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.run = requireNonNull(run, "run is null");
     }
 
     @Override
     protected void configure()
     {
         bind(MachineConfig.class).toInstance(config);
+        if (run != null) {
+            bind(RunConfig.class).toInstance(run);
+        }
     }
 
     @Provides
@@ -39,7 +53,7 @@ public final class MachineModule
     @Singleton
     Machine machine(ArchPlugin plugin, MachineConfig config)
     {
-        return Machine.build(plugin, config);
+        return Machine.build(plugin, config, run != null && run.pmrBatch() ? PmrFreeMode.BATCH : PmrFreeMode.SINGLE);
     }
 
     @Provides

@@ -31,6 +31,35 @@ public record RunConfig(
         boolean pmrBatch)
 {
     public static final int DEFAULT_MAXPROC = 1310;
+    /** --max-sim-seconds default: an hour of simulated time, far beyond any built-in. */
+    public static final long DEFAULT_MAX_SIM_SECONDS = 3600;
+
+    /** {@code workload} under the default exit design (direct, sched_toidle) and limits. */
+    public static RunConfig of(Workload workload, int clockMhz)
+    {
+        return new RunConfig(workload, ExitModel.DIRECT, ExitSwitch.TOIDLE, DEFAULT_MAXPROC,
+                DEFAULT_MAX_SIM_SECONDS * clockMhz * 1_000_000L, false, List.of(), false);
+    }
+
+    public RunConfig withExitModel(ExitModel model, ExitSwitch exitSwitch)
+    {
+        return new RunConfig(workload, model, exitSwitch, maxproc, maxSimCycles, trace, psAt, pmrBatch);
+    }
+
+    public RunConfig withMaxproc(int newMaxproc)
+    {
+        return new RunConfig(workload, exitModel, exitSwitch, newMaxproc, maxSimCycles, trace, psAt, pmrBatch);
+    }
+
+    public RunConfig withPmrBatch(boolean batch)
+    {
+        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, trace, psAt, batch);
+    }
+
+    public RunConfig withTrace(boolean record)
+    {
+        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, record, psAt, pmrBatch);
+    }
 
     public RunConfig
     {

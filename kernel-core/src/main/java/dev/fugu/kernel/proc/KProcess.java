@@ -40,7 +40,7 @@ public final class KProcess
     /** Set by sigaction(SIGCHLD, SA_NOCLDWAIT) (SAS_NOCLDWAIT in ps_sigacts). */
     public boolean nocldwait;
     /** The vmspace (UVM); null once torn down. */
-    public Object vmspace;
+    public dev.fugu.kernel.uvm.Vmspace vmspace;
     /** Own resource usage when exited (ps_ru), and reaped children's (ps_cru). */
     public long ruUser;
     public long ruSys;
@@ -48,6 +48,16 @@ public final class KProcess
     public long cruSys;
     /** System time charged to this process for its own exit (the seed's extra %sys). */
     public long exitSysCycles;
+    /** wait4 may reap it: a zombie, or (direct) a PS_NOZOMBIE process handed to init. */
+    public boolean reapable;
+    /** A terminating signal posted to the process and not yet acted on (0: none). */
+    public int pendingSig;
+    /** Processes watching this one's exit with EVFILT_PROC NOTE_EXIT (its klist). */
+    public final List<KProcess> watchers = new ArrayList<>(0);
+    /** The last thread's struct proc, kept until wait4 or the idle thread frees its stack (direct). */
+    public KThread lastThread;
+    /** Threads whose stacks the last thread must free (direct: the siblings, once off their CPUs). */
+    public final List<KThread> deadSiblings = new ArrayList<>(0);
     /** The most recent child created by fork/spawn (the workload's {@code last}). */
     public KProcess last;
     /** Processes whose exit this process watches with EVFILT_PROC (its kqueue's knotes). */

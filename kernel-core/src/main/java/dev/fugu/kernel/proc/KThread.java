@@ -36,7 +36,7 @@ public final class KThread
     public String wmesg;
     public Pcb pcb;
     /** Kernel stack frames (the u-area), or null once freed. */
-    public long[] uarea;
+    public dev.fugu.kernel.uvm.Uarea uarea;
     /** The kernel path this thread is in, or null in user mode. */
     public KernelPath path;
     /** What this thread runs in user mode; null for kernel threads. */
@@ -51,6 +51,31 @@ public final class KThread
     public long pendingPages;
     public int pendingOp;
     public boolean onCpu;
+    /** Kernel-lock recursions given up across a sleep, retaken when the thread runs again. */
+    public int klockSaved;
+    /** Started by the workload's {@code thread}: ending its program ends only this thread. */
+    public boolean startedByThread;
+    /** The u-area was freed (by the reaper, the idle thread, the last thread or wait4). */
+    public boolean stackFreed;
+    /** Results for {@code expect}: the last wait, kevent and fork. */
+    public int lastWait = NO_RESULT;
+    public int lastWaitValue;
+    public long lastEvents = -1;
+    public int lastFork = NO_RESULT;
+    /** Rotates over the vmspace's pages for read/write. */
+    public long memIndex;
+    /** System cycles at exit1() entry: what exit costs the process is measured from here. */
+    public long exitSysStart;
+    /** Simulated time this thread went SDEAD, for checks. */
+    public long deadAt = -1;
+
+    public static final int NO_RESULT = 0;
+    public static final int WAIT_EXITED = 1;
+    public static final int WAIT_SIGNALED = 2;
+    public static final int WAIT_ECHILD = 3;
+    public static final int WAIT_NONE = 4;
+    public static final int FORK_OK = 1;
+    public static final int FORK_EAGAIN = 2;
 
     public KThread(int tid, KProcess process, String name, int flags)
     {

@@ -3,6 +3,7 @@ package dev.fugu.kernel.stats;
 import dev.fugu.kernel.check.KernelPanic;
 import dev.fugu.kernel.md.MdSink;
 import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.sim.Jitter;
 
 /**
  * Counters the machine-dependent layer reports into: per-CPU kernel cycles and TLB work.
@@ -15,9 +16,18 @@ public final class MachineStats
     private long tlbInvalidations;
     private long shootdownIpis;
 
+    private final Jitter jitter;
+
+    /** Exact costs, no jitter (unit tests). */
     public MachineStats(CpuClocks clocks)
     {
+        this(clocks, null);
+    }
+
+    public MachineStats(CpuClocks clocks, Jitter jitter)
+    {
         this.clocks = clocks;
+        this.jitter = jitter;
     }
 
     public CpuClocks clocks()
@@ -28,7 +38,7 @@ public final class MachineStats
     @Override
     public void charge(int cpu, long cycles)
     {
-        clocks.chargeSys(cpu, cycles);
+        clocks.chargeSys(cpu, jitter == null ? cycles : jitter.apply(cycles));
     }
 
     @Override

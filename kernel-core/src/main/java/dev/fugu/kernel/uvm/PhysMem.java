@@ -2,48 +2,113 @@ package dev.fugu.kernel.uvm;
 
 import dev.fugu.kernel.md.MdSink;
 import dev.fugu.kernel.md.PhysicalMemory;
+import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.sync.SpinMutex;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Simulated RAM: {@code frames} page frames, who owns each, and the words of page-table pages.
+ * Simulated RAM handed out by a model of uvm_pmemrange (sys/uvm/uvm_pmemrange.c): who owns each
+ * frame, the free ranges, and the words of page-table pages.
  *
- * <p>Frames are handed out lowest-first from a free bitmap. (The UVM issue replaces this with a
- * uvm_pmemrange model: free ranges in trees by address and by size under one global mutex.)
- * Only page-table pages carry contents, stored as 64-bit words, so a run's memory use on the host
- * grows with its page tables, not with its simulated RAM.
+ * <p>Free memory is a set of maximal ranges (start pfn, length). Every range sits in the
+ * {@code addr} tree, ordered by start; ranges longer than one page also sit in the {@code size}
+ * tree, ordered by (length, start), and one-page ranges on the {@code single} list, as OpenBSD
+ * keeps them in {@code pmr->addr}, {@code pmr->size[]} and the {@code pmr->single[]} TAILQs (one
+ * memtype, one pmemrange here). Both trees are {@link TreeSet}s (red-black trees) whose
+ * comparators count every comparison made; each comparison is charged {@code pmr.compare}, and
+ * rebalancing is charged as one {@code pmr.rotation} per two tree inserts/removals, an estimate
+ * since TreeMap does not expose its rotations (docs/uvm.md). All of it runs under the one global
+ * {@code fpageq} spin mutex, so concurrent frees by several CPUs contend for it.
+ *
+ * <p>Host memory: one byte of ownership per frame and one (compressed) reference to contents,
+ * which only page-table pages have, so 16 GB of simulated RAM needs about 20 MB.
  */
 public final class PhysMem
         implements PhysicalMemory
 {
+    private static final int PTP_POOL_MAX = 512;
+    private static final int LEAK_SAMPLE = 16;
+    private static final FrameUse[] USES = FrameUse.values();
+    private static final byte FREE = (byte) FrameUse.FREE.ordinal();
+
     private final int pageSize;
     private final int wordsPerPage;
     private final long frames;
     private final MdSink sink;
-    private final BitSet free;
+    private final UvmCosts costs;
+    private final PmrFreeMode freeMode;
+    private final SpinMutex fpageq;
     private final byte[] use;
     private final long[][] contents;
+    private final long[] countByUse = new long[USES.length];
+    private final TreeSet<Range> addr;
+    private final TreeSet<Range> size;
+    private final Range probe = new Range();
+    private final ArrayDeque<long[]> ptpPool = new ArrayDeque<>();
+    private Range singleHead;
+    private Range singleTail;
+    private long singles;
+    private Range rangePool;
     private long freeCount;
+    private long[] sortScratch = new long[64];
 
-    public PhysMem(int pageSize, long frames, MdSink sink)
+    // Work counters: comparisons made by the tree comparators, tree changes (for the rotation
+    // estimate), and the cycles owed by the critical section in progress.
+    private long comparisons;
+    private long treeChanges;
+    private long rotations;
+    private long work;
+    private long startComparisons;
+
+    public PhysMem(int pageSize, long frames, MdSink sink, CpuClocks clocks)
+    {
+        this(pageSize, frames, sink, clocks, UvmCosts.defaults(), PmrFreeMode.SINGLE);
+    }
+
+    public PhysMem(int pageSize, long frames, MdSink sink, CpuClocks clocks, UvmCosts costs, PmrFreeMode freeMode)
     {
         if (Integer.bitCount(pageSize) != 1 || pageSize < 8) {
             throw new IllegalArgumentException("bad page size " + pageSize);
         }
-        if (frames < 1 || frames > Integer.MAX_VALUE) {
+        if (frames < 1 || frames > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("bad frame count " + frames);
         }
         this.pageSize = pageSize;
         this.wordsPerPage = pageSize / Long.BYTES;
         this.frames = frames;
         this.sink = requireNonNull(sink, "sink is null");
-        this.free = new BitSet((int) frames);
-        this.free.set(0, (int) frames);
+        this.costs = requireNonNull(costs, "costs is null");
+        this.freeMode = requireNonNull(freeMode, "freeMode is null");
+        this.fpageq = new SpinMutex("fpageq", requireNonNull(clocks, "clocks is null"));
         this.use = new byte[(int) frames];
         this.contents = new long[(int) frames][];
-        this.freeCount = frames;
+        this.addr = new TreeSet<>((a, b) -> {
+            comparisons++;
+            return Long.compare(a.start, b.start);
+        });
+        this.size = new TreeSet<>((a, b) -> {
+            comparisons++;
+            int c = Long.compare(a.length, b.length);
+            return c != 0 ? c : Long.compare(a.start, b.start);
+        });
+        // uvm_pmr_init: all of RAM is one free range.
+        Range all = newRange(0, frames);
+        addr.add(all);
+        insertSize(all);
+        freeCount = frames;
+        countByUse[FREE] = frames;
+        comparisons = 0;
+        treeChanges = 0;
+        rotations = 0;
+        work = 0;
     }
 
     @Override
@@ -64,56 +129,196 @@ public final class PhysMem
         return freeCount;
     }
 
-    /** Allocates one frame for {@code owner}; {@link #NO_FRAME} when none is free. */
-    public long allocate(int cpu, FrameUse owner)
+    public PmrFreeMode freeMode()
     {
-        int pfn = free.nextSetBit(0);
-        if (pfn < 0) {
-            return NO_FRAME;
-        }
-        free.clear(pfn);
-        freeCount--;
-        use[pfn] = (byte) owner.ordinal();
-        return pfn;
+        return freeMode;
     }
 
-    /** Returns {@code pfn}, which must be allocated for {@code owner}, to the free pool. */
-    public void release(int cpu, long pfn, FrameUse owner)
+    public UvmCosts costs()
     {
-        int frame = checkFrame(pfn);
-        if (free.get(frame)) {
-            sink.violation("double-free", cpu, "frame " + pfn + " freed twice (" + owner + ")");
-            return;
-        }
-        if (use[frame] != owner.ordinal()) {
-            sink.violation("frame-owner", cpu, "frame " + pfn + " freed as " + owner + " but owned by " + useOf(pfn));
-            return;
-        }
-        contents[frame] = null;
-        use[frame] = (byte) FrameUse.FREE.ordinal();
-        free.set(frame);
-        freeCount++;
+        return costs;
+    }
+
+    /** The global free-page mutex; its counters are {@code locks.fpageq.*}. */
+    public SpinMutex fpageq()
+    {
+        return fpageq;
+    }
+
+    /** Comparisons made in the free-range trees since boot. */
+    public long treeComparisons()
+    {
+        return comparisons;
+    }
+
+    /** Rotations charged (estimated) since boot. */
+    public long treeRotations()
+    {
+        return rotations;
+    }
+
+    /** Free ranges (pmr->nsegs). */
+    public long freeRanges()
+    {
+        return addr.size();
+    }
+
+    /** Frames currently owned for {@code owner} ({@link FrameUse#FREE}: free frames). */
+    public long count(FrameUse owner)
+    {
+        return countByUse[owner.ordinal()];
     }
 
     public FrameUse useOf(long pfn)
     {
-        int frame = checkFrame(pfn);
-        return free.get(frame) ? FrameUse.FREE : FrameUse.values()[use[frame]];
+        return USES[use[checkFrame(pfn)]];
     }
 
-    /** Frames currently owned for {@code owner}. */
-    public long count(FrameUse owner)
+    /**
+     * Allocates one frame for {@code owner}, charged to {@code cpu}. Models uvm_pmr_getpages()
+     * with a count of one (uvm_pmr_get1page: the head of the single[] list, else a page off the
+     * end of a range from the size tree).
+     *
+     * @return the pfn, or {@link #NO_FRAME} when memory is exhausted
+     */
+    public long allocate(int cpu, FrameUse owner)
     {
-        if (owner == FrameUse.FREE) {
-            return freeCount;
+        checkOwner(owner);
+        enter(cpu);
+        long pfn = takeOne();
+        if (pfn != NO_FRAME) {
+            own(pfn, owner);
         }
-        long n = 0;
-        for (int pfn = free.nextClearBit(0); pfn < frames; pfn = free.nextClearBit(pfn + 1)) {
-            if (use[pfn] == owner.ordinal()) {
-                n++;
+        leave(cpu);
+        return pfn;
+    }
+
+    /**
+     * Allocates {@code count} physically contiguous frames for {@code owner}: the smallest free
+     * range that fits, from the size tree (uvm_pmr_getpages with UVM_PLA_... contiguity).
+     *
+     * @return the first pfn, or {@link #NO_FRAME} when no range is long enough
+     */
+    public long allocateContiguous(int cpu, FrameUse owner, int count)
+    {
+        checkOwner(owner);
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive");
+        }
+        if (count == 1) {
+            return allocate(cpu, owner);
+        }
+        enter(cpu);
+        long pfn = NO_FRAME;
+        probe.length = count;
+        probe.start = Long.MIN_VALUE;
+        Range range = size.ceiling(probe);
+        if (range != null) {
+            removeSize(range);
+            if (range.length == count) {
+                removeAddr(range);
+                pfn = range.start;
+                releaseRange(range);
+            }
+            else {
+                range.length -= count;
+                pfn = range.start + range.length;
+                insertSize(range);
+            }
+            for (long p = pfn; p < pfn + count; p++) {
+                own(p, owner);
             }
         }
-        return n;
+        leave(cpu);
+        return pfn;
+    }
+
+    /**
+     * Allocates {@code count} frames, not necessarily contiguous, into {@code out} under one
+     * mutex hold, as one uvm_pglistalloc() call does. All or nothing.
+     *
+     * @return true if all {@code count} frames were allocated
+     */
+    public boolean allocateMany(int cpu, FrameUse owner, long[] out, int count)
+    {
+        checkOwner(owner);
+        if (count > out.length) {
+            throw new IllegalArgumentException("out is too small");
+        }
+        enter(cpu);
+        boolean ok = freeCount >= count;
+        if (ok) {
+            for (int i = 0; i < count; i++) {
+                long pfn = takeOne();
+                own(pfn, owner);
+                out[i] = pfn;
+            }
+        }
+        leave(cpu);
+        return ok;
+    }
+
+    /**
+     * Returns {@code pfn}, which must be allocated for {@code owner}, to the free ranges: one
+     * mutex hold and one uvm_pmr_insert() (neighbour search, merges). Models uvm_pagefree() →
+     * uvm_pmr_freepages(pg, 1). A double free or a wrong owner is reported, and the frame left as
+     * it was.
+     */
+    public void release(int cpu, long pfn, FrameUse owner)
+    {
+        checkOwner(owner);
+        int frame = checkFrame(pfn);
+        if (!checkRelease(cpu, frame, owner)) {
+            return;
+        }
+        enter(cpu);
+        disown(frame, owner);
+        insert(pfn, 1);
+        leave(cpu);
+    }
+
+    /**
+     * Frees the pages of one teardown (the first {@code n} entries of {@code pfns}, all owned for
+     * {@code owner}) as {@link #freeMode()} says: page by page ({@link PmrFreeMode#SINGLE}), or
+     * sorted, coalesced into runs and inserted run by run under one mutex hold
+     * ({@link PmrFreeMode#BATCH}, like uvm_pmr_freepageq()). May reorder {@code pfns}.
+     */
+    public void releaseAll(int cpu, long[] pfns, int n, FrameUse owner)
+    {
+        checkOwner(owner);
+        if (n == 0) {
+            return;
+        }
+        if (freeMode == PmrFreeMode.SINGLE || n == 1) {
+            for (int i = 0; i < n; i++) {
+                release(cpu, pfns[i], owner);
+            }
+            return;
+        }
+        sink.charge(cpu, sort(pfns, n) * costs.pmrSortCompare);
+        enter(cpu);
+        long runStart = -1;
+        long runLength = 0;
+        for (int i = 0; i < n; i++) {
+            int frame = checkFrame(pfns[i]);
+            if (!checkRelease(cpu, frame, owner)) {
+                continue;
+            }
+            disown(frame, owner);
+            if (runLength > 0 && frame == runStart + runLength) {
+                runLength++;
+                continue;
+            }
+            if (runLength > 0) {
+                insert(runStart, runLength);
+            }
+            runStart = frame;
+            runLength = 1;
+        }
+        if (runLength > 0) {
+            insert(runStart, runLength);
+        }
+        leave(cpu);
     }
 
     @Override
@@ -121,7 +326,14 @@ public final class PhysMem
     {
         long pfn = allocate(cpu, FrameUse.PAGE_TABLE);
         if (pfn != NO_FRAME) {
-            contents[(int) pfn] = new long[wordsPerPage];
+            long[] words = ptpPool.pollFirst();
+            if (words == null) {
+                words = new long[wordsPerPage];
+            }
+            else {
+                Arrays.fill(words, 0L);
+            }
+            contents[(int) pfn] = words;
         }
         return pfn;
     }
@@ -129,7 +341,15 @@ public final class PhysMem
     @Override
     public void freePageTablePage(int cpu, long pfn)
     {
+        int frame = checkFrame(pfn);
+        long[] words = use[frame] == FrameUse.PAGE_TABLE.ordinal() ? contents[frame] : null;
         release(cpu, pfn, FrameUse.PAGE_TABLE);
+        if (words != null && use[frame] == FREE) {
+            contents[frame] = null;
+            if (ptpPool.size() < PTP_POOL_MAX) {
+                ptpPool.addFirst(words);
+            }
+        }
     }
 
     @Override
@@ -166,6 +386,371 @@ public final class PhysMem
         words[index] = word;
     }
 
+    /**
+     * The frame audit: every allocated frame must be claimed by one of {@code owners} (the live
+     * objects), and every claim must name a frame allocated for that use. Page-table pages are
+     * checked by count, since only their pmaps know them.
+     */
+    public FrameAudit audit(Iterable<? extends FrameOwner> owners)
+    {
+        BitSet claimed = new BitSet((int) frames);
+        long[] badClaims = new long[1];
+        long[] ptps = new long[1];
+        FrameOwner.FrameClaims claims = new FrameOwner.FrameClaims()
+        {
+            @Override
+            public void claim(long pfn, FrameUse frameUse)
+            {
+                if (pfn < 0 || pfn >= frames || use[(int) pfn] != frameUse.ordinal() || frameUse == FrameUse.FREE) {
+                    badClaims[0]++;
+                    return;
+                }
+                claimed.set((int) pfn);
+            }
+
+            @Override
+            public void claimPageTablePages(long count)
+            {
+                ptps[0] += count;
+            }
+        };
+        for (FrameOwner owner : owners) {
+            owner.claimFrames(claims);
+        }
+        long leaked = 0;
+        List<Long> sample = new ArrayList<>();
+        byte pageTable = (byte) FrameUse.PAGE_TABLE.ordinal();
+        for (int pfn = 0; pfn < frames; pfn++) {
+            byte u = use[pfn];
+            if (u != FREE && u != pageTable && !claimed.get(pfn)) {
+                leaked++;
+                if (sample.size() < LEAK_SAMPLE) {
+                    sample.add((long) pfn);
+                }
+            }
+        }
+        long leakedPtp = countByUse[pageTable] - ptps[0];
+        return new FrameAudit(frames, freeCount, leaked + Math.max(0, leakedPtp), sample, badClaims[0], leakedPtp);
+    }
+
+    /**
+     * Checks the free-range structures against each other and against frame ownership: ranges
+     * disjoint and maximal (no two adjacent), each in the size tree or on the single list as its
+     * length says, lengths adding up to the free count, every frame in a range free and every
+     * free frame in a range, per-use counts adding up to RAM.
+     *
+     * @return the problems found; empty when consistent
+     */
+    public List<String> checkConsistency()
+    {
+        List<String> problems = new ArrayList<>();
+        long saved = comparisons;
+        long end = -1;
+        long total = 0;
+        long multi = 0;
+        long single = 0;
+        for (Range range : addr) {
+            if (range.length < 1) {
+                problems.add("empty range at " + range.start);
+            }
+            if (range.start < end) {
+                problems.add("overlapping ranges at " + range.start);
+            }
+            if (range.start == end) {
+                problems.add("unmerged neighbours at " + range.start);
+            }
+            if (range.length == 1) {
+                single++;
+                if (!range.onSingle) {
+                    problems.add("one-page range " + range.start + " not on the single list");
+                }
+            }
+            else {
+                multi++;
+                if (range.onSingle || !size.contains(range)) {
+                    problems.add("range " + range.start + "+" + range.length + " not in the size tree");
+                }
+            }
+            for (long p = range.start; p < range.start + range.length; p++) {
+                if (use[(int) p] != FREE) {
+                    problems.add("frame " + p + " is in a free range but owned by " + USES[use[(int) p]]);
+                    break;
+                }
+            }
+            end = range.start + range.length;
+            total += range.length;
+        }
+        if (size.size() != multi) {
+            problems.add("size tree has " + size.size() + " ranges, address tree " + multi + " multi-page ones");
+        }
+        long listed = 0;
+        for (Range r = singleHead; r != null; r = r.next) {
+            listed++;
+        }
+        if (listed != single || singles != single) {
+            problems.add("single list has " + listed + " (counted " + singles + "), address tree " + single + " one-page ranges");
+        }
+        if (total != freeCount) {
+            problems.add("free ranges hold " + total + " frames, free count is " + freeCount);
+        }
+        long freeByUse = 0;
+        long sum = 0;
+        for (int pfn = 0; pfn < frames; pfn++) {
+            if (use[pfn] == FREE) {
+                freeByUse++;
+            }
+        }
+        for (long c : countByUse) {
+            sum += c;
+        }
+        if (freeByUse != freeCount || countByUse[FREE] != freeCount) {
+            problems.add("frames marked free: " + freeByUse + ", free count " + freeCount);
+        }
+        if (sum != frames) {
+            problems.add("per-use counts add up to " + sum + " of " + frames + " frames");
+        }
+        comparisons = saved;
+        return problems;
+    }
+
+    // --- inside the mutex ---
+
+    private void enter(int cpu)
+    {
+        fpageq.enter(cpu);
+        work = costs.mutexEnter;
+        startComparisons = comparisons;
+    }
+
+    private void leave(int cpu)
+    {
+        work += (comparisons - startComparisons) * costs.pmrCompare + costs.mutexLeave;
+        sink.charge(cpu, work);
+        work = 0;
+        fpageq.leave(cpu);
+    }
+
+    private long takeOne()
+    {
+        Range range = singleHead;
+        if (range != null) {
+            removeSize(range);
+            removeAddr(range);
+            long pfn = range.start;
+            releaseRange(range);
+            return pfn;
+        }
+        if (size.isEmpty()) {
+            return NO_FRAME;
+        }
+        // The smallest multi-page range gives its last page: its start, the addr key, stays.
+        range = size.first();
+        removeSize(range);
+        range.length--;
+        insertSize(range);
+        return range.start + range.length;
+    }
+
+    /** Models uvm_pmr_insert(): uvm_pmr_insert_addr (with the neighbour search) + uvm_pmr_insert_size. */
+    private void insert(long start, long length)
+    {
+        // uvm_pmr_pnaddr: the ranges just above and just below.
+        probe.start = start;
+        probe.length = length;
+        Range next = addr.higher(probe);
+        Range prev = addr.lower(probe);
+        if (next != null && next.start == start + length) {
+            removeSize(next);
+            removeAddr(next);
+            length += next.length;
+            releaseRange(next);
+        }
+        Range range;
+        if (prev != null && prev.start + prev.length == start) {
+            removeSize(prev);
+            prev.length += length;
+            range = prev;
+        }
+        else {
+            range = newRange(start, length);
+            addr.add(range);
+            treeChange();
+            work += costs.pmrInsert;
+        }
+        insertSize(range);
+    }
+
+    private void insertSize(Range range)
+    {
+        if (range.length == 1) {
+            range.onSingle = true;
+            range.prev = singleTail;
+            range.next = null;
+            if (singleTail == null) {
+                singleHead = range;
+            }
+            else {
+                singleTail.next = range;
+            }
+            singleTail = range;
+            singles++;
+            work += costs.pmrListOp;
+        }
+        else {
+            size.add(range);
+            treeChange();
+            work += costs.pmrInsert;
+        }
+    }
+
+    private void removeSize(Range range)
+    {
+        if (range.onSingle) {
+            if (range.prev == null) {
+                singleHead = range.next;
+            }
+            else {
+                range.prev.next = range.next;
+            }
+            if (range.next == null) {
+                singleTail = range.prev;
+            }
+            else {
+                range.next.prev = range.prev;
+            }
+            range.prev = null;
+            range.next = null;
+            range.onSingle = false;
+            singles--;
+            work += costs.pmrListOp;
+        }
+        else {
+            size.remove(range);
+            treeChange();
+            work += costs.pmrRemove;
+        }
+    }
+
+    private void removeAddr(Range range)
+    {
+        addr.remove(range);
+        treeChange();
+        work += costs.pmrRemove;
+    }
+
+    // One rotation per two tree changes: the amortised rebalancing of a red-black tree under
+    // random inserts and deletes is below one rotation per operation.
+    private void treeChange()
+    {
+        if ((++treeChanges & 1) == 0) {
+            rotations++;
+            work += costs.pmrRotation;
+        }
+    }
+
+    private void own(long pfn, FrameUse owner)
+    {
+        use[(int) pfn] = (byte) owner.ordinal();
+        countByUse[FREE]--;
+        countByUse[owner.ordinal()]++;
+        freeCount--;
+        work += costs.pmrPage;
+    }
+
+    private void disown(int frame, FrameUse owner)
+    {
+        use[frame] = FREE;
+        countByUse[owner.ordinal()]--;
+        countByUse[FREE]++;
+        freeCount++;
+        work += costs.pmrPage;
+    }
+
+    private boolean checkRelease(int cpu, int frame, FrameUse owner)
+    {
+        byte u = use[frame];
+        if (u == FREE) {
+            sink.violation("double-free", cpu, "frame " + frame + " freed twice (" + owner + ")");
+            return false;
+        }
+        if (u != owner.ordinal()) {
+            sink.violation("frame-owner", cpu, "frame " + frame + " freed as " + owner + " but owned by " + USES[u]);
+            return false;
+        }
+        return true;
+    }
+
+    private Range newRange(long start, long length)
+    {
+        Range range = rangePool;
+        if (range == null) {
+            range = new Range();
+        }
+        else {
+            rangePool = range.next;
+            range.next = null;
+        }
+        range.start = start;
+        range.length = length;
+        return range;
+    }
+
+    private void releaseRange(Range range)
+    {
+        range.prev = null;
+        range.onSingle = false;
+        range.next = rangePool;
+        rangePool = range;
+    }
+
+    // Bottom-up merge sort that counts its comparisons; an already sorted teardown costs n - 1.
+    private long sort(long[] a, int n)
+    {
+        long compares = 0;
+        boolean sorted = true;
+        for (int i = 1; i < n; i++) {
+            compares++;
+            if (a[i - 1] > a[i]) {
+                sorted = false;
+                break;
+            }
+        }
+        if (sorted) {
+            return compares;
+        }
+        if (sortScratch.length < n) {
+            sortScratch = new long[Math.max(n, sortScratch.length * 2)];
+        }
+        long[] src = a;
+        long[] dst = sortScratch;
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    compares++;
+                    dst[k++] = src[i] <= src[j] ? src[i++] : src[j++];
+                }
+                while (i < mid) {
+                    dst[k++] = src[i++];
+                }
+                while (j < hi) {
+                    dst[k++] = src[j++];
+                }
+            }
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != a) {
+            System.arraycopy(src, 0, a, 0, n);
+        }
+        return compares;
+    }
+
     private long[] words(long pa)
     {
         if ((pa & 3) != 0) {
@@ -189,5 +774,22 @@ public final class PhysMem
             throw new IllegalArgumentException("no frame " + pfn + " (RAM has " + frames + ")");
         }
         return (int) pfn;
+    }
+
+    private static void checkOwner(FrameUse owner)
+    {
+        if (requireNonNull(owner, "owner is null") == FrameUse.FREE) {
+            throw new IllegalArgumentException("FREE is not an owner");
+        }
+    }
+
+    /** A free range: its first frame and length, and its links on the single list. */
+    private static final class Range
+    {
+        long start;
+        long length;
+        Range prev;
+        Range next;
+        boolean onSingle;
     }
 }

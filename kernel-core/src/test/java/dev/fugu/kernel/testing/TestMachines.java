@@ -6,6 +6,13 @@ import dev.fugu.kernel.boot.Machine;
 import dev.fugu.kernel.boot.MachineConfig;
 import dev.fugu.kernel.boot.MachineModule;
 import dev.fugu.kernel.boot.Plugins;
+import dev.fugu.kernel.Kernel;
+import dev.fugu.kernel.boot.RunConfig;
+import dev.fugu.kernel.exit.ExitModel;
+import dev.fugu.kernel.exit.ExitSwitch;
+import dev.fugu.kernel.stats.RunSummary;
+import dev.fugu.kernel.workload.Workload;
+import dev.fugu.kernel.workload.WorkloadParser;
 
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +46,35 @@ public final class TestMachines
     public static Injector machineInjector(MachineConfig config)
     {
         return injector().createChildInjector(new MachineModule(config));
+    }
+
+    /** A booted-ready kernel for {@code config} running {@code run}. */
+    public static Kernel kernel(MachineConfig config, RunConfig run)
+    {
+        return injector().createChildInjector(new MachineModule(config, run)).getInstance(Kernel.class);
+    }
+
+    /** A kernel running {@code source} (a workload program text) under {@code model}. */
+    public static Kernel kernel(MachineConfig config, String source, ExitModel model)
+    {
+        Workload workload;
+        try {
+            workload = WorkloadParser.parse("test", "test.fw", source);
+        }
+        catch (dev.fugu.kernel.workload.WorkloadException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        int mhz = registry().get(config.arch()).defaults().clockMhz();
+        RunConfig run = RunConfig.of(workload, mhz).withExitModel(model, model == ExitModel.DIRECT ? ExitSwitch.TOIDLE : ExitSwitch.NONE);
+        return kernel(config, run);
+    }
+
+    /** Boots and runs {@code source}; the summary. */
+    public static RunSummary run(MachineConfig config, String source, ExitModel model)
+    {
+        Kernel kernel = kernel(config, source, model);
+        kernel.boot();
+        return kernel.run();
     }
 
     public static Machine build(MachineConfig config)

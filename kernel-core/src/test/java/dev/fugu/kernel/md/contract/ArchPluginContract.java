@@ -40,6 +40,13 @@ public abstract class ArchPluginContract
         return MachineConfig.of(archName(), ncpu, 256L << 20).withArchOptions(archOptions());
     }
 
+    /** A kernel whose workload forks one child and reaps it. */
+    protected static Kernel kernel(MachineConfig config)
+    {
+        return TestMachines.kernel(config, "proc main { fork child; wait; expect exited 3 }\nproc child { touch 4; exit 3 }\n",
+                dev.fugu.kernel.exit.ExitModel.DIRECT);
+    }
+
     protected ArchPlugin plugin()
     {
         return TestMachines.registry().get(archName());
@@ -88,7 +95,7 @@ public abstract class ArchPluginContract
     @ValueSource(ints = {1, 8})
     void bootsWithOneCpuLinePerCpu(int ncpu)
     {
-        Kernel kernel = TestMachines.machineInjector(config(ncpu)).getInstance(Kernel.class);
+        Kernel kernel = kernel(config(ncpu));
         List<String> log = kernel.boot();
 
         List<String> cpuLines = log.stream().filter(line -> Pattern.matches("cpu\\d+ at mainbus0.*", line)).toList();
@@ -104,13 +111,19 @@ public abstract class ArchPluginContract
         assertThat(summary.arch()).isEqualTo(archName());
         assertThat(summary.ncpu()).isEqualTo(ncpu);
         assertThat(summary.simCycles()).isPositive();
+        assertThat(summary.stopReason()).isNull();
+        assertThat(summary.processes().forked()).isEqualTo(2);
+        assertThat(summary.processes().reaped()).isEqualTo(2);
+        assertThat(summary.expectsPassed()).isEqualTo(1);
+        assertThat(summary.expectsFailed()).isZero();
+        assertThat(summary.leakedFrames()).isZero();
     }
 
     @Test
     void bootsWithMaxCpus()
     {
         int max = plugin().limits().maxCpus();
-        Kernel kernel = TestMachines.machineInjector(config(max)).getInstance(Kernel.class);
+        Kernel kernel = kernel(config(max));
         assertThat(kernel.boot()).filteredOn(line -> line.matches("cpu\\d+ at mainbus0.*")).hasSize(max);
     }
 
@@ -153,7 +166,7 @@ public abstract class ArchPluginContract
         for (var option : plugin().options()) {
             String value = option.isFlag() ? "" : option.values().get(0);
             MachineConfig config = config(2).withArchOptions(Map.of(option.key(), value));
-            Kernel kernel = TestMachines.machineInjector(config).getInstance(Kernel.class);
+            Kernel kernel = kernel(config);
             assertThat(kernel.boot()).anyMatch(line -> line.startsWith("paging: "));
         }
     }

@@ -1,0 +1,329 @@
+package dev.fugu.kernel.uvm;
+
+import dev.fugu.kernel.check.KernelPanic;
+import dev.fugu.kernel.md.PhysicalMemory;
+import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.stats.MachineStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestPhysMem
+{
+    private static PhysMem physmem(long frames, PmrFreeMode mode)
+    {
+        CpuClocks clocks = new CpuClocks(2);
+        return new PhysMem(4096, frames, new MachineStats(clocks), clocks, UvmCosts.defaults(), mode);
+    }
+
+    private static PhysMem physmem(CpuClocks clocks, long frames, PmrFreeMode mode)
+    {
+        return new PhysMem(4096, frames, new MachineStats(clocks), clocks, UvmCosts.defaults(), mode);
+    }
+
+    @Test
+    void allocationOrderIsDeterministic()
+    {
+        PhysMem a = physmem(512, PmrFreeMode.SINGLE);
+        PhysMem b = physmem(512, PmrFreeMode.SINGLE);
+        Random random = new Random(1);
+        List<Long> held = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            if (held.isEmpty() || random.nextInt(3) > 0) {
+                long pa = a.allocate(0, FrameUse.USER);
+                long pb = b.allocate(0, FrameUse.USER);
+                assertThat(pa).isEqualTo(pb);
+                if (pa != PhysicalMemory.NO_FRAME) {
+                    held.add(pa);
+                }
+            }
+            else {
+                long pfn = held.remove(random.nextInt(held.size()));
+                a.release(0, pfn, FrameUse.USER);
+                b.release(0, pfn, FrameUse.USER);
+            }
+        }
+        assertThat(a.treeComparisons()).isEqualTo(b.treeComparisons());
+    }
+
+    @Test
+    void freeingEveryPageMergesBackIntoOneRange()
+    {
+        PhysMem mem = physmem(300, PmrFreeMode.SINGLE);
+        List<Long> pfns = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            pfns.add(mem.allocate(0, FrameUse.USER));
+        }
+        assertThat(mem.allocate(0, FrameUse.USER)).isEqualTo(PhysicalMemory.NO_FRAME);
+        assertThat(mem.freeFrames()).isZero();
+        assertThat(mem.freeRanges()).isZero();
+        java.util.Collections.shuffle(pfns, new Random(7));
+        for (long pfn : pfns) {
+            mem.release(0, pfn, FrameUse.USER);
+        }
+        assertThat(mem.freeRanges()).isEqualTo(1);
+        assertThat(mem.freeFrames()).isEqualTo(300);
+        assertThat(mem.checkConsistency()).isEmpty();
+        assertThat(mem.allocateContiguous(0, FrameUse.KERNEL, 300)).isZero();
+    }
+
+    @Test
+    void freeingAPageBetweenTwoRangesJoinsAllThree()
+    {
+        PhysMem mem = physmem(16, PmrFreeMode.SINGLE);
+        long run = mem.allocateContiguous(0, FrameUse.USER, 16);
+        assertThat(run).isZero();
+        mem.release(0, 4, FrameUse.USER);
+        mem.release(0, 6, FrameUse.USER);
+        assertThat(mem.freeRanges()).isEqualTo(2);
+        mem.release(0, 5, FrameUse.USER);
+        assertThat(mem.freeRanges()).isEqualTo(1);
+        assertThat(mem.checkConsistency()).isEmpty();
+        // A run of three fits only there.
+        assertThat(mem.allocateContiguous(0, FrameUse.USER, 3)).isEqualTo(4);
+        assertThat(mem.allocateContiguous(0, FrameUse.USER, 1)).isEqualTo(PhysicalMemory.NO_FRAME);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PmrFreeMode.class)
+    void randomAllocFreeSequencesKeepTheTreesConsistent(PmrFreeMode mode)
+    {
+        for (long seed = 1; seed <= 12; seed++) {
+            Random random = new Random(seed);
+            int frames = 200 + random.nextInt(800);
+            PhysMem mem = physmem(frames, mode);
+            Map<Long, FrameUse> held = new HashMap<>();
+            List<Long> order = new ArrayList<>();
+            for (int step = 0; step < 1500; step++) {
+                int op = random.nextInt(10);
+                if (op < 4) {
+                    long pfn = mem.allocate(random.nextInt(2), FrameUse.USER);
+                    if (pfn != PhysicalMemory.NO_FRAME) {
+                        assertThat(held.put(pfn, FrameUse.USER)).isNull();
+                        order.add(pfn);
+                    }
+                }
+                else if (op == 4) {
+                    int n = 1 + random.nextInt(8);
+                    long first = mem.allocateContiguous(0, FrameUse.KERNEL, n);
+                    if (first != PhysicalMemory.NO_FRAME) {
+                        for (long p = first; p < first + n; p++) {
+                            assertThat(held.put(p, FrameUse.KERNEL)).isNull();
+                            order.add(p);
+                        }
+                    }
+                }
+                else if (op == 5) {
+                    long[] out = new long[3];
+                    if (mem.allocateMany(1, FrameUse.KERNEL_STACK, out, 3)) {
+                        for (long p : out) {
+                            assertThat(held.put(p, FrameUse.KERNEL_STACK)).isNull();
+                            order.add(p);
+                        }
+                    }
+                }
+                else if (op < 8 && !order.isEmpty()) {
+                    long pfn = order.remove(random.nextInt(order.size()));
+                    mem.release(0, pfn, held.remove(pfn));
+                }
+                else if (!order.isEmpty()) {
+                    // A batch of one use, like a teardown's pages.
+                    FrameUse use = held.get(order.get(random.nextInt(order.size())));
+                    long[] batch = new long[order.size()];
+                    int n = 0;
+                    for (int i = order.size() - 1; i >= 0 && n < 40; i--) {
+                        long pfn = order.get(i);
+                        if (held.get(pfn) == use && random.nextBoolean()) {
+                            batch[n++] = pfn;
+                            order.remove(i);
+                            held.remove(pfn);
+                        }
+                    }
+                    mem.releaseAll(1, batch, n, use);
+                }
+                assertThat(mem.freeFrames()).isEqualTo(frames - held.size());
+                if (step % 100 == 0) {
+                    assertThat(mem.checkConsistency()).as("seed %s step %s", seed, step).isEmpty();
+                }
+            }
+            for (Map.Entry<Long, FrameUse> e : held.entrySet()) {
+                assertThat(mem.useOf(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(mem.checkConsistency()).isEmpty();
+            for (long pfn : order) {
+                mem.release(0, pfn, held.get(pfn));
+            }
+            assertThat(mem.freeRanges()).as("seed %s", seed).isEqualTo(1);
+            assertThat(mem.checkConsistency()).isEmpty();
+        }
+    }
+
+    @Test
+    void doubleFreeIsAViolation()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pfn = mem.allocate(0, FrameUse.USER);
+        mem.release(0, pfn, FrameUse.USER);
+        assertThatThrownBy(() -> mem.release(0, pfn, FrameUse.USER))
+                .isInstanceOfSatisfying(KernelPanic.class, panic -> assertThat(panic.invariant()).isEqualTo("double-free"));
+    }
+
+    @Test
+    void doubleFreeInsideABatchIsAViolation()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.BATCH);
+        long pfn = mem.allocate(0, FrameUse.USER);
+        long other = mem.allocate(0, FrameUse.USER);
+        assertThatThrownBy(() -> mem.releaseAll(0, new long[] {pfn, other, pfn}, 3, FrameUse.USER))
+                .isInstanceOfSatisfying(KernelPanic.class, panic -> assertThat(panic.invariant()).isEqualTo("double-free"));
+    }
+
+    @Test
+    void freeingWithTheWrongOwnerIsAViolation()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pfn = mem.allocPageTablePage(0);
+        assertThatThrownBy(() -> mem.release(0, pfn, FrameUse.USER))
+                .isInstanceOfSatisfying(KernelPanic.class, panic -> assertThat(panic.invariant()).isEqualTo("frame-owner"));
+        assertThat(mem.useOf(pfn)).isEqualTo(FrameUse.PAGE_TABLE);
+    }
+
+    @Test
+    void auditReportsFramesNoLiveOwnerClaims()
+    {
+        PhysMem mem = physmem(64, PmrFreeMode.SINGLE);
+        long kept = mem.allocate(0, FrameUse.USER);
+        long leaked = mem.allocate(0, FrameUse.USER);
+        mem.allocPageTablePage(0);
+        mem.allocPageTablePage(0);
+        FrameAudit audit = mem.audit(List.of(claims -> {
+            claims.claim(kept, FrameUse.USER);
+            claims.claimPageTablePages(1);
+        }));
+        assertThat(audit.clean()).isFalse();
+        assertThat(audit.leakedFrames()).isEqualTo(2);
+        assertThat(audit.leakedSample()).containsExactly(leaked);
+        assertThat(audit.leakedPageTablePages()).isEqualTo(1);
+
+        FrameAudit wrong = mem.audit(List.of(claims -> claims.claim(kept, FrameUse.KERNEL_STACK)));
+        assertThat(wrong.badClaims()).isEqualTo(1);
+    }
+
+    @Test
+    void pageTablePagesStartZeroedEvenWhenReused()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pfn = mem.allocPageTablePage(0);
+        long pa = pfn * 4096;
+        mem.write64(pa + 8, 0x1122_3344_5566_7788L);
+        mem.write32(pa + 16, 0xdead_beef);
+        mem.write32(pa + 20, 0x0bad_f00d);
+        assertThat(mem.read32(pa + 8)).isEqualTo(0x5566_7788);
+        assertThat(mem.read32(pa + 12)).isEqualTo(0x1122_3344);
+        assertThat(mem.read64(pa + 16)).isEqualTo(0x0bad_f00d_dead_beefL);
+        mem.freePageTablePage(0, pfn);
+        assertThatThrownBy(() -> mem.read64(pa)).isInstanceOf(IllegalStateException.class);
+        long again = mem.allocPageTablePage(0);
+        assertThat(mem.read64(again * 4096 + 8)).isZero();
+        assertThat(mem.read64(again * 4096 + 16)).isZero();
+    }
+
+    @Test
+    void theMutexIsCountedAndContendedAcrossCpus()
+    {
+        CpuClocks clocks = new CpuClocks(2);
+        PhysMem mem = physmem(clocks, 64, PmrFreeMode.SINGLE);
+        long pfn = mem.allocate(0, FrameUse.USER);
+        assertThat(clocks.now(0)).isPositive();
+        assertThat(mem.fpageq().acquires()).isEqualTo(1);
+        // cpu1 is still at time 0, inside cpu0's hold: it spins until the mutex is free.
+        mem.allocate(1, FrameUse.USER);
+        assertThat(mem.fpageq().acquires()).isEqualTo(2);
+        assertThat(mem.fpageq().contended()).isEqualTo(1);
+        assertThat(mem.fpageq().spinCycles()).isEqualTo(clocks.spin(1)).isPositive();
+        assertThat(mem.fpageq().name()).isEqualTo("fpageq");
+        mem.release(0, pfn, FrameUse.USER);
+    }
+
+    @Test
+    void freeingCostsGrowWithTheTreeWork()
+    {
+        // Scattered frees leave many ranges: each later free searches a deeper tree.
+        PhysMem mem = physmem(4096, PmrFreeMode.SINGLE);
+        long[] pfns = new long[4096];
+        for (int i = 0; i < 4096; i++) {
+            pfns[i] = mem.allocate(0, FrameUse.USER);
+        }
+        long before = mem.treeComparisons();
+        mem.release(0, pfns[0], FrameUse.USER);
+        long first = mem.treeComparisons() - before;
+        for (int i = 2; i < 4096; i += 2) {
+            mem.release(0, pfns[i], FrameUse.USER);
+        }
+        before = mem.treeComparisons();
+        mem.release(0, pfns[4095], FrameUse.USER);
+        long late = mem.treeComparisons() - before;
+        assertThat(mem.freeRanges()).isGreaterThan(2000);
+        assertThat(late).isGreaterThan(first + 10);
+        assertThat(mem.treeRotations()).isPositive();
+    }
+
+    @Test
+    void batchFreeingSpendsFewerCyclesThanSingleFreeing()
+    {
+        // Pages interleaved with another owner's: short runs, yet one mutex hold and fewer inserts.
+        assertThat(teardownCycles(PmrFreeMode.BATCH, true)).isLessThan(teardownCycles(PmrFreeMode.SINGLE, true));
+        // A process alone: its pages come off one range and go back as one run.
+        assertThat(teardownCycles(PmrFreeMode.BATCH, false)).isLessThan(teardownCycles(PmrFreeMode.SINGLE, false) / 4);
+    }
+
+    private static long teardownCycles(PmrFreeMode mode, boolean interleaved)
+    {
+        CpuClocks clocks = new CpuClocks(1);
+        PhysMem mem = physmem(clocks, 8192, mode);
+        Random random = new Random(3);
+        List<Long> mine = new ArrayList<>();
+        // Interleave two owners so that one teardown's pages are scattered.
+        for (int i = 0; i < 4000; i++) {
+            long pfn = mem.allocate(0, FrameUse.USER);
+            if (!interleaved || random.nextBoolean()) {
+                mine.add(pfn);
+            }
+        }
+        java.util.Collections.shuffle(mine, random);
+        long[] pages = mine.stream().mapToLong(Long::longValue).toArray();
+        long t0 = clocks.now(0);
+        mem.releaseAll(0, pages, pages.length, FrameUse.USER);
+        assertThat(mem.checkConsistency()).isEmpty();
+        return clocks.now(0) - t0;
+    }
+
+    @Test
+    void sixteenGigabytesNeedOnlyAFewBytesPerFrame()
+    {
+        long frames = (16L << 30) / 4096;
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        long used0 = runtime.totalMemory() - runtime.freeMemory();
+        PhysMem mem = physmem(frames, PmrFreeMode.BATCH);
+        long used = runtime.totalMemory() - runtime.freeMemory() - used0;
+        long[] pfns = new long[1000];
+        for (int i = 0; i < pfns.length; i++) {
+            pfns[i] = mem.allocate(0, FrameUse.USER);
+        }
+        mem.releaseAll(0, pfns, pfns.length, FrameUse.USER);
+        assertThat(mem.freeFrames()).isEqualTo(frames);
+        assertThat(mem.freeRanges()).isEqualTo(1);
+        // byte of ownership + reference to contents: ~5-9 bytes a frame; allow measurement noise.
+        assertThat(used).isLessThan(frames * 12);
+    }
+}
