@@ -221,6 +221,7 @@ final class Arm64MachineDependent
                 throw new IllegalStateException("pmap_bootstrap: out of memory");
             }
         }
+        kernel.holdBootFrames(1 + kernelImage.size());
         // pm_active = 1 once the tables are built: no TLB held kernel entries before
         kernel.active = 1;
         for (int cpu = 0; cpu < ncpu; cpu++) {

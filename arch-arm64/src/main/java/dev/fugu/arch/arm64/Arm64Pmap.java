@@ -510,14 +510,14 @@ final class Arm64Pmap
         return true;
     }
 
-    boolean isActiveSomewhere()
+    /**
+     * pmap_kernel() only: frames pmap_bootstrap() took that the frame audit must see as this
+     * pmap's page-table pages: the empty TTBR0 table ({@code pm_pt0pa}) and the kernel image,
+     * which the SPI can only reserve through allocPageTablePage.
+     */
+    void holdBootFrames(long frames)
     {
-        return active != 0;
-    }
-
-    int refsForTest()
-    {
-        return refs;
+        tablePages += frames;
     }
 
     /** Models pmap_remove_pted(): resident count down, descriptor cleared, ttlb_flush. */

@@ -26,6 +26,8 @@ class Arm64BootTest
         assertThat(log.get(1)).isEqualTo("avail mem = " + avail + " (" + (avail >> 20) + "MB)");
         // L1 root, empty TTBR0 table, one L2 and one L3 for the image, 8 image pages
         assertThat(avail).isEqualTo(67108864L - 12 * 4096);
+        // the frame audit claims page-table frames by pmap: pmap_kernel() accounts for all 12
+        assertThat(machine.md().pmapKernel().pageTablePages()).isEqualTo(12);
         assertThat(log.get(2)).startsWith("mainbus0 at root");
         assertThat(log).filteredOn(line -> line.matches("cpu\\d+ at mainbus0.*")).containsExactly(
                 "cpu0 at mainbus0 mpidr 0: ARM Cortex-A53 r0p4",
