@@ -14,6 +14,7 @@ import dev.fugu.kernel.md.VmLayout;
 import dev.fugu.kernel.md.support.Tlb;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,13 @@ final class Arm64MachineDependent
     /** {@code VM_MAXUSER_ADDRESS}: (1 << USER_SPACE_BITS) - 0x8000; also USRSTACK. */
     static final long VM_MAXUSER_ADDRESS = USER_LIMIT - 0x8000;
     static final int UPAGES = 5;
+    private static final Set<MdCapability> CAPABILITIES = Collections.unmodifiableSet(
+            EnumSet.of(MdCapability.ASID, MdCapability.PMAP_PURGE, MdCapability.BROADCAST_TLBI, MdCapability.NX));
+    /**
+     * vmparam.h: VM_MIN_ADDRESS = PAGE_SIZE, VM_MAXUSER_ADDRESS = USRSTACK; UPAGES 5 (param.h);
+     * text at 1 MB, an estimate (OpenBSD binaries are PIE at a random base).
+     */
+    private static final VmLayout LAYOUT = new VmLayout(4096, 4096, VM_MAXUSER_ADDRESS, 0x10_0000L, VM_MAXUSER_ADDRESS, UPAGES);
     /** Entries per CPU TLB: the Cortex-A53 main TLB (512 entries, 4-way). */
     static final int TLB_ENTRIES = 512;
 
@@ -154,14 +162,19 @@ final class Arm64MachineDependent
     @Override
     public Set<MdCapability> capabilities()
     {
-        return EnumSet.of(MdCapability.ASID, MdCapability.PMAP_PURGE, MdCapability.BROADCAST_TLBI, MdCapability.NX);
+        return CAPABILITIES;
     }
 
-    /** vmparam.h: VM_MIN_ADDRESS = PAGE_SIZE, VM_MAXUSER_ADDRESS = USRSTACK, UPAGES 5 (param.h). */
+    @Override
+    public boolean has(MdCapability capability)
+    {
+        return CAPABILITIES.contains(capability);
+    }
+
     @Override
     public VmLayout layout()
     {
-        return new VmLayout(4096, 4096, VM_MAXUSER_ADDRESS, 0x10_0000L, VM_MAXUSER_ADDRESS, UPAGES);
+        return LAYOUT;
     }
 
     @Override
