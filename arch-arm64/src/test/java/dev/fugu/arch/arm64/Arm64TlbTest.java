@@ -11,6 +11,7 @@ import java.util.Set;
 import static dev.fugu.kernel.md.Access.PROT_READ;
 import static dev.fugu.kernel.md.Access.PROT_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -55,7 +56,7 @@ class Arm64TlbTest
         assertThat(f.md.currentAsid(0)).isEqualTo(asidA);
         long before = f.machine.stats().sysCycles(0);
         assertThat(f.md.access(0, VA, Access.READ | Access.USER)).isEqualTo(100L * 4096);
-        assertThat(f.machine.stats().sysCycles(0) - before).isEqualTo(f.md.costs().cycles("md.tlb.hit"));
+        assertThat(f.machine.stats().sysCycles(0) - before).isCloseTo(f.md.costs().cycles("md.tlb.hit"), withinPercentage(6));
         assertThat(f.machine.stats().tlbFlushes()).isEqualTo(flushes);
     }
 
@@ -98,8 +99,9 @@ class Arm64TlbTest
         assertThat(f.machine.stats().shootdownIpis()).isZero();
         assertThat(f.machine.stats().tlbInvalidations() - invalidations).isEqualTo(4);
         // the initiator pays for tlbi + dsb ish; the others only for their own failed walks
+        // (the MI jitters each charge by up to 5%)
         assertThat(f.machine.stats().sysCycles(2) - cycles[2]).isGreaterThanOrEqualTo(
-                2 * f.md.costs().cycles("md.tlb.invalidate_page") + f.md.costs().cycles("md.arm64.dsb_ish"));
+                (2 * f.md.costs().cycles("md.tlb.invalidate_page") + f.md.costs().cycles("md.arm64.dsb_ish")) * 9 / 10);
         for (int cpu : new int[] {0, 1, 3}) {
             assertThat(f.machine.stats().sysCycles(cpu) - cycles[cpu])
                     .isLessThan(f.md.costs().cycles("md.arm64.dsb_ish"));
