@@ -21,6 +21,7 @@ import java.io.PrintWriter;
         subcommands = {
                 BootCommand.class,
                 ArchsCommand.class,
+                WorkloadsCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class,
         },
@@ -30,6 +31,7 @@ import java.io.PrintWriter;
                 "  fugu boot --arch arm64 --ncpu 8 --mem 2G",
                 "  fugu boot --arch i386 --arch-opt nopae --json",
                 "  fugu archs --costs",
+                "  fugu workloads --show configure",
         })
 public final class Fugu
         implements Runnable

@@ -118,6 +118,7 @@ public final class Kernel
         this.uvm = machine.uvm();
         this.kqueues = new Kqueues(this);
         this.syscalls = new Syscalls(this);
+        this.sched.setInterrupts(syscalls::interrupt);
         this.exits = new ExitPaths(this);
         this.psAt = new ArrayDeque<>(run.psAt().stream().sorted().toList());
     }
@@ -245,9 +246,10 @@ public final class Kernel
             Cpu next = null;
             long nextTime = Long.MAX_VALUE;
             for (Cpu cpu : cpus) {
-                if (!cpu.halted && !cpu.spinning && clocks.now(cpu.id()) < nextTime) {
+                long time = cpu.userRunUntil != 0 ? cpu.userRunUntil : clocks.now(cpu.id());
+                if (!cpu.halted && !cpu.spinning && time < nextTime) {
                     next = cpu;
-                    nextTime = clocks.now(cpu.id());
+                    nextTime = time;
                 }
             }
             Timer timer = timers.peek();
@@ -268,7 +270,12 @@ public final class Kernel
                 psAt.pollFirst();
                 psSnapshots.add(ps());
             }
-            step(next);
+            if (next.userRunUntil != 0) {
+                syscalls.endUserRun(next);
+            }
+            else {
+                step(next);
+            }
         }
     }
 

@@ -67,6 +67,16 @@ public record MachineConfig(
         return new MachineConfig(arch, ncpu, memBytes, newSeed, archOptions, injects, costOverrides);
     }
 
+    public MachineConfig withMem(long bytes)
+    {
+        return new MachineConfig(arch, ncpu, bytes, seed, archOptions, injects, costOverrides);
+    }
+
+    public MachineConfig withNcpu(int cpus)
+    {
+        return new MachineConfig(arch, cpus, memBytes, seed, archOptions, injects, costOverrides);
+    }
+
     public MachineConfig withCostOverrides(Map<String, Long> overrides)
     {
         return new MachineConfig(arch, ncpu, memBytes, seed, archOptions, injects, overrides);

@@ -247,6 +247,9 @@ public final class ExitPaths
                     if (k.syscalls().isInterruptibleSleep(other)) {
                         k.unsleep(other, cpu);
                     }
+                    else if (other.onCpu) {
+                        k.syscalls().interrupt(k.cpu(other.cpu), k.now(cpu));
+                    }
                 }
             }
         }

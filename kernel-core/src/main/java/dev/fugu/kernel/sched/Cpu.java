@@ -25,6 +25,15 @@ public final class Cpu
     public boolean wantResched;
     /** Kernel-lock recursion count held by the thread running here. */
     public int kernelLockDepth;
+    /**
+     * A user-mode run in progress: the thread computes from {@code userRunStart} until
+     * {@code userRunUntil} (0: none) unless an interrupt cuts it short. The engine sees the CPU at
+     * the run's end; the cycles are charged when it ends or is cut.
+     */
+    public long userRunStart;
+    public long userRunUntil;
+    /** The run ends at a roundrobin tick. */
+    public boolean userRunHitsTick;
     public final long[] switches = new long[SwitchCause.values().length];
 
     public Cpu(int id)

@@ -34,6 +34,14 @@ public final class Scheduler
         this.trace = requireNonNull(trace, "trace is null");
     }
 
+    private java.util.function.ObjLongConsumer<Cpu> interrupts;
+
+    /** Where need_resched's IPI goes: cuts a user run short on the target CPU. */
+    public void setInterrupts(java.util.function.ObjLongConsumer<Cpu> interrupts)
+    {
+        this.interrupts = interrupts;
+    }
+
     /** Switches into or out of this thread count as {@link SwitchCause#REAPER}. */
     public void setReaper(KThread reaper)
     {
@@ -69,6 +77,9 @@ public final class Scheduler
         }
         else if (target.curthread != null && prio < target.curthread.runpri) {
             target.wantResched = true;
+            if (interrupts != null) {
+                interrupts.accept(target, clocks.now(fromCpu));
+            }
         }
     }
 

@@ -67,6 +67,10 @@ public final class Syscalls
         if (signalPending(t)) {
             return;
         }
+        if (cpu.wantResched && !cpu.runq.isEmpty()) {
+            k.preempt(cpu, t, SwitchCause.PREEMPT);
+            return;
+        }
         if (t.pendingUserCycles > 0) {
             compute(cpu, t);
             return;
@@ -132,21 +136,50 @@ public final class Syscalls
         return false;
     }
 
+    /**
+     * Starts a user-mode run up to the next roundrobin tick or the end of the computation; the
+     * engine ends it (or an interrupt cuts it) later.
+     */
     private void compute(Cpu cpu, KThread t)
     {
         int id = cpu.id();
         long now = clocks.now(id);
         long tick = nextTick(cpu, now);
-        if (now + t.pendingUserCycles >= tick) {
-            long run = tick - now;
-            clocks.chargeUser(id, run);
-            t.pendingUserCycles -= run;
+        long run = Math.min(t.pendingUserCycles, tick - now);
+        t.pendingUserCycles -= run;
+        cpu.userRunStart = now;
+        cpu.userRunUntil = now + run;
+        cpu.userRunHitsTick = now + run == tick;
+    }
+
+    /** The engine reached the end of {@code cpu}'s user run. */
+    public void endUserRun(Cpu cpu)
+    {
+        KThread t = cpu.curthread;
+        long ran = cpu.userRunUntil - cpu.userRunStart;
+        cpu.userRunUntil = 0;
+        clocks.chargeUser(cpu.id(), ran);
+        t.userCycles += ran;
+        if (cpu.userRunHitsTick) {
             roundrobin(cpu, t);
         }
-        else {
-            clocks.chargeUser(id, t.pendingUserCycles);
-            t.pendingUserCycles = 0;
+    }
+
+    /**
+     * An interrupt (a signal's IPI, need_resched) reaches {@code cpu} at {@code time}: a user run
+     * in progress stops there; the rest of its computation stays pending.
+     */
+    public void interrupt(Cpu cpu, long time)
+    {
+        if (cpu.userRunUntil == 0 || time >= cpu.userRunUntil) {
+            return;
         }
+        KThread t = cpu.curthread;
+        long ran = Math.max(0, time - cpu.userRunStart);
+        clocks.chargeUser(cpu.id(), ran);
+        t.userCycles += ran;
+        t.pendingUserCycles += cpu.userRunUntil - cpu.userRunStart - ran;
+        cpu.userRunUntil = 0;
     }
 
     private long nextTick(Cpu cpu, long now)
@@ -310,6 +343,10 @@ public final class Syscalls
         for (KThread thread : process.threads) {
             if (isInterruptible(thread)) {
                 k.unsleep(thread, fromCpu);
+            }
+            else if (thread.onCpu) {
+                // signotify(): an IPI makes the thread notice at once.
+                interrupt(k.cpu(thread.cpu), clocks.now(fromCpu));
             }
         }
     }
