@@ -1,11 +1,9 @@
 package dev.fugu.arch.amd64;
 
 import dev.fugu.kernel.md.contract.MachineDependentContract;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 
-@ExtendWith(ContractDeviation.class)
 public class Amd64NopcidMachineDependentContractTest
         extends MachineDependentContract
 {

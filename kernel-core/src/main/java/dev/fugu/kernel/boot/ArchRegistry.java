@@ -78,7 +78,7 @@ public final class ArchRegistry
                 List<String> known = new ArrayList<>(MI_INJECTS);
                 known.addAll(plugin.injects());
                 known.sort(null);
-                throw new ConfigException("--inject", "unknown inject '" + inject + "' for " + plugin.name()
+                throw new ConfigException("--inject", "--inject: unknown bug '" + inject + "' for " + plugin.name()
                         + " (known: " + String.join(", ", known) + ")");
             }
         }

@@ -296,6 +296,8 @@ public final class ExitPaths
                 case DIRECT -> {
                     // Borrow proc0's vmspace and pmap_kernel() for the rest of the exit.
                     savedLock = k.klock().releaseAll(cpu);
+                    // As exec does: leave the user pmap first, so its teardown needs no shootdown here.
+                    md.pmapDeactivate(cpu, t.pcb);
                     md.pmapActivate(cpu, t.pcb, md.pmapKernel(), true);
                     pc = BORROWED_WAIT;
                 }

@@ -347,7 +347,8 @@ public abstract class MachineDependentContract
         assertThat(md.access(2, va, USER_READ)).isNotNegative();
         long ipis = machine.stats().shootdownIpis() - ipisBefore;
         if (md.has(MdCapability.SHOOTDOWN_IPI)) {
-            assertThat(ipis).as("an IPI to cpu1 only").isEqualTo(1);
+            // At least cpu1's; a pmap that frees emptied page tables shoots their addresses down too.
+            assertThat(ipis).as("IPIs to the CPU sharing the pmap").isPositive();
         }
         else {
             assertThat(md.has(MdCapability.BROADCAST_TLBI)).isTrue();
