@@ -84,13 +84,9 @@ class Amd64KernelRunTest
         return kernel.run();
     }
 
-    /**
-     * Found while testing amd64 against the MI kernel of main at 8d426a2: under the reaper model,
-     * the threads workload (rounds=10) on 4 CPUs ends with one u-area (5 frames) leaked, at 256 MB
-     * and at 1 GB; 2 CPUs and the other models run clean. The MD layer allocates no u-areas.
-     */
+    /** Multi-threaded exits under the reaper: every u-area comes back (a leak here was an MI kernel bug, since fixed). */
     @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled("MI kernel: reaper model leaks one u-area in the threads workload on 4 CPUs (reported to the lead)")
+
     void threadedExitsRunCleanUnderTheReaper()
     {
         assertThat(runThreads(config(Map.of()), ExitModel.REAPER).simCycles()).isPositive();
