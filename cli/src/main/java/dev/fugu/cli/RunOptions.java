@@ -48,9 +48,9 @@ public final class RunOptions
             description = "make -jN for the make-kernel workload (default: --ncpu).")
     Integer jobs;
 
-    @Option(names = "--scale", paramLabel = "N", defaultValue = "1",
-            description = "Size of the storm workload (default: ${DEFAULT-VALUE}).")
-    int scale;
+    @Option(names = "--scale", paramLabel = "N",
+            description = "Size of the storm workload (default: the workload's own, 100 rounds for storm).")
+    Integer scale;
 
     @Option(names = "--ps-at", paramLabel = "CYCLE", split = ",",
             description = "Take a ps snapshot at these simulated cycles (shown on stderr and in the JSON).")
@@ -59,7 +59,7 @@ public final class RunOptions
     /** The workload, parsed; a bad file is a {@link UsageException} with its file:line:col. */
     Workload loadWorkload(int ncpu)
     {
-        if (scale < 1 || scale > 1_000_000) {
+        if (scale != null && (scale < 1 || scale > 1_000_000)) {
             throw new UsageException("--scale " + scale + " is out of range (1 to 1000000)");
         }
         int makeJobs = jobs == null ? ncpu : jobs;
@@ -67,7 +67,12 @@ public final class RunOptions
             throw new UsageException("--jobs " + makeJobs + " is out of range (1 to 4096)");
         }
         try {
-            return Workloads.resolve(workload, Map.of(Workloads.JOBS, Integer.toString(makeJobs), Workloads.SCALE, Integer.toString(scale)));
+            Map<String, String> parameters = new java.util.HashMap<>();
+            parameters.put(Workloads.JOBS, Integer.toString(makeJobs));
+            if (scale != null) {
+                parameters.put(Workloads.SCALE, Integer.toString(scale));
+            }
+            return Workloads.resolve(workload, parameters);
         }
         catch (WorkloadException e) {
             throw new UsageException(e.file() + ":" + e.line() + ":" + e.column() + ": ", e.detail());

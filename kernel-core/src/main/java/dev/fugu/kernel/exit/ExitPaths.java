@@ -165,6 +165,9 @@ public final class ExitPaths
                     return Step.NEXT;
                 }
                 case TEARDOWN -> {
+                    if (!amapLock(t, pr)) {
+                        return Step.BLOCKED;
+                    }
                     teardown(cpu);
                     return Step.NEXT;
                 }
@@ -398,6 +401,31 @@ public final class ExitPaths
         }
     }
 
+    /**
+     * Tearing down anons still shared copy-on-write with the parent takes the parent's amap lock
+     * (an rwlock: amap_lock() in sys/uvm/uvm_amap.h). If the parent's faults hold it, the thread
+     * sleeps until it is free — for an exiting thread that has borrowed pmap_kernel(), a sleep after
+     * which it is switched back in with the kernel's %cr3.
+     *
+     * @return false if the thread went to sleep (the caller retries)
+     */
+    private boolean amapLock(KThread thread, KProcess pr)
+    {
+        KProcess parent = pr.cowParent;
+        if (parent == null || parent.vmspace != pr.cowParentVm || parent.vmspace == null) {
+            return true;
+        }
+        int cpu = thread.cpu;
+        costs.charge(cpu, costs.rwlock);
+        checker.assertwaitok(cpu, thread, "rw_enter(amaplk) in uvm_exit", false);
+        long now = k.now(cpu);
+        if (parent.amapBusyUntil > now) {
+            k.sleepFor(thread, parent, parent.amapBusyUntil - now, Priorities.PVM, "amaplk");
+            return false;
+        }
+        return true;
+    }
+
     /** Marks {@code pr} a zombie (or hands a PS_NOZOMBIE process to init), SIGCHLD and wakeup. */
     private void becomeZombie(int cpu, KProcess pr)
     {
@@ -546,6 +574,9 @@ public final class ExitPaths
                     }
                     case EXIT -> {
                         KProcess pr = current.process();
+                        if (!amapLock(reaper, pr)) {
+                            return Step.BLOCKED;
+                        }
                         long start = k.now(cpu);
                         Teardown ledger = Teardown.of(uvm.uvmExit(cpu, pr.vmspace));
                         pr.vmspace = null;

@@ -48,6 +48,14 @@ public final class KProcess
     public long cruSys;
     /** System time charged to this process for its own exit (the seed's extra %sys). */
     public long exitSysCycles;
+    /**
+     * Copy-on-write sharing with the parent since fork: the parent process and the vmspace it had
+     * then. Tearing down anons still shared takes the parent's amap lock.
+     */
+    public KProcess cowParent;
+    public Object cowParentVm;
+    /** Simulated time until which this process's amap lock is held (by its own faults). */
+    public long amapBusyUntil;
     /** wait4 may reap it: a zombie, or (direct) a PS_NOZOMBIE process handed to init. */
     public boolean reapable;
     /** A terminating signal posted to the process and not yet acted on (0: none). */

@@ -215,6 +215,8 @@ public final class Syscalls
             case READ -> uvm.read(id, vm, pages);
             default -> uvm.write(id, vm, pages);
         };
+        // The faults held our amap lock until now: a child tearing down anons it shares with us waits.
+        t.process().amapBusyUntil = clocks.now(id);
         switch (result) {
             case OOM -> {
                 // uvm_fault() failed for want of memory: the process is killed, as UVM does.
@@ -463,6 +465,8 @@ public final class Syscalls
         Vmspace vm = uvm.uvmspaceFork(cpu, parent.vmspace);
         child.parent = parent;
         child.vmspace = vm;
+        child.cowParent = parent;
+        child.cowParentVm = parent.vmspace;
         parent.children.add(0, child);
         parent.last = child;
         KThread ct = k.newThread(child, command, 0, k.md().cpuFork(cpu, t.pcb, vm.pmap(), false));
@@ -592,6 +596,7 @@ public final class Syscalls
                     costs.charge(cpu, costs.exec);
                     ExecResult result = uvm.uvmspaceExec(cpu, t.pcb, true, process.vmspace, Kernel.imageOf(command));
                     process.vmspace = result.vmspace();
+                    process.cowParent = null;
                     k.stats().execTeardown(Teardown.of(result.oldTeardown()));
                     if (result.populate() == FaultResult.OOM) {
                         k.klock().leave(cpu);

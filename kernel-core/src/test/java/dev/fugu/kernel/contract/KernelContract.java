@@ -300,6 +300,18 @@ public abstract class KernelContract
     }
 
     @Test
+    void latentKqueueRwlockIsCaughtOnlyWhenTheLockIsContended()
+    {
+        String quiet = "proc main { fork kid; watch last; kevent 1; wait }\nproc kid { sleep 10000000 }\n";
+        assertThat(run(machine(2, "kqueue-rwlock", "no-assertwaitok"), quiet, ExitModel.DIRECT).processes().reaped()).isEqualTo(2);
+        // Watchers attaching to many children while those children exit: the list lock is busy.
+        String busy = "proc main { repeat 5 { spawn 40 q; repeat 30 { watch all }; waitall } }\nproc q { compute 10000..200000; exit 0 }\n";
+        assertThatThrownBy(() -> TestMachines.run(machine(4, "kqueue-rwlock", "no-assertwaitok"), busy, ExitModel.DIRECT))
+                .isInstanceOfSatisfying(KernelPanic.class, e -> assertThat(e.invariant()).isEqualTo("sleep-in-sdead"));
+        assertThat(run(machine(4, "kqueue-rwlock", "no-assertwaitok"), busy, ExitModel.REAPER).processes().reaped()).isEqualTo(201);
+    }
+
+    @Test
     void missedShootdownIsCaughtUnderEveryModel()
     {
         // Two threads of one process on two CPUs; a fork write-protects the shared pages.
