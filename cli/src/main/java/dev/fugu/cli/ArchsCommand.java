@@ -6,6 +6,9 @@ import dev.fugu.kernel.boot.Sizes;
 import dev.fugu.kernel.md.ArchOption;
 import dev.fugu.kernel.md.ArchPlugin;
 import dev.fugu.kernel.md.CostEntry;
+import dev.fugu.kernel.md.CostTable;
+import dev.fugu.kernel.sim.MiCosts;
+import dev.fugu.kernel.uvm.UvmCosts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +27,7 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "archs",
         mixinStandardHelpOptions = true,
         versionProvider = FuguVersion.class,
-        description = "List the architecture plug-ins found, their limits, --arch-opt options and injects.",
+        description = "List the architecture plug-ins found, their limits, --arch-opt options, injects and (--costs) every cost --cost can override.",
         footerHeading = "%nExamples:%n",
         footer = {
                 "  fugu archs",
@@ -76,6 +79,13 @@ public final class ArchsCommand
                 }
             }
             out.println();
+        }
+        if (costs) {
+            out.printf(Locale.ROOT, "machine-independent costs (every arch; cycles):%n");
+            CostTable mi = MiCosts.table().plus(UvmCosts.defaultTable());
+            for (CostEntry entry : mi.entries()) {
+                out.printf(Locale.ROOT, "         %-28s %8d  %s [%s]%n", entry.key(), entry.cycles(), entry.description(), entry.source());
+            }
         }
         out.flush();
         return 0;
