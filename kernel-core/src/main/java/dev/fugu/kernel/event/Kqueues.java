@@ -29,7 +29,7 @@ public final class Kqueues
     private final CpuClocks clocks;
     private final boolean rwlock;
     private final boolean assertwaitok;
-    private long freeAt;
+    private final dev.fugu.kernel.sync.HoldTimeline busy;
     private long acquires;
     private long contended;
     private final Object channel = new Object();
@@ -42,6 +42,7 @@ public final class Kqueues
         var injects = kernel.machine().config().injects();
         this.rwlock = kernel.runConfig().exitModel() != ExitModel.DIRECT || injects.contains("kqueue-rwlock");
         this.assertwaitok = !injects.contains("no-assertwaitok");
+        this.busy = new dev.fugu.kernel.sync.HoldTimeline(clocks);
     }
 
     /**
@@ -54,6 +55,7 @@ public final class Kqueues
     {
         int cpu = thread.cpu;
         long now = clocks.now(cpu);
+        long freeAt = busy.freeFrom(now);
         acquires++;
         if (rwlock) {
             // The seed's kern_rwlock.c: assertwaitok() on every rw_enter that may sleep.
@@ -74,8 +76,9 @@ public final class Kqueues
             }
             costs.charge(cpu, costs.mutex);
         }
+        long start = clocks.now(cpu);
         costs.charge(cpu, holdCycles);
-        freeAt = Math.max(freeAt, clocks.now(cpu));
+        busy.add(start, clocks.now(cpu));
         return true;
     }
 
@@ -103,16 +106,18 @@ public final class Kqueues
     {
         // A forking thread is never SDEAD; if the rwlock is held it spins past (fork1 holds no sleepable state here).
         long now = clocks.now(cpu);
+        long freeAt = busy.freeFrom(now);
         acquires++;
         if (freeAt > now) {
             contended++;
             clocks.chargeSpin(cpu, freeAt - now);
         }
+        long start = clocks.now(cpu);
         costs.charge(cpu, rwlock ? costs.rwlock : costs.mutex);
         if (!parent.watchers.isEmpty()) {
             costs.charge(cpu, costs.knote);
         }
-        freeAt = Math.max(freeAt, clocks.now(cpu));
+        busy.add(start, clocks.now(cpu));
     }
 
     /**

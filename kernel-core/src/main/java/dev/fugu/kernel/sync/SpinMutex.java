@@ -6,18 +6,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A spinning mutex held within one step of a kernel path (mtx_enter/mtx_leave in
- * sys/kern/kern_lock.c), modelled by the simulated time at which it is next free.
+ * sys/kern/kern_lock.c), modelled by when it is busy ({@link HoldTimeline}).
  *
- * <p>A CPU that enters while another CPU's hold reaches past its own clock spins, burning cycles,
- * until that time. Since the engine always runs the CPU with the earliest clock, every hold that
- * began before a CPU's request has been recorded when the request is made.
+ * <p>A CPU that enters while another CPU's hold covers its own clock spins, burning cycles, until
+ * that hold ends.
  */
 public final class SpinMutex
 {
     private final String name;
     private final CpuClocks clocks;
-    private long freeAt;
+    private final HoldTimeline busy;
     private int owner = -1;
+    private long holdStart;
     private long acquires;
     private long contended;
     private long spinCycles;
@@ -26,6 +26,7 @@ public final class SpinMutex
     {
         this.name = requireNonNull(name, "name is null");
         this.clocks = requireNonNull(clocks, "clocks is null");
+        this.busy = new HoldTimeline(clocks);
     }
 
     /** mtx_enter(): spins (charged to {@code cpu}) until the mutex is free, then takes it. */
@@ -36,27 +37,35 @@ public final class SpinMutex
         }
         acquires++;
         long now = clocks.now(cpu);
-        if (freeAt > now) {
+        long free = busy.freeFrom(now);
+        if (free > now) {
             contended++;
-            spinCycles += freeAt - now;
-            clocks.chargeSpin(cpu, freeAt - now);
+            spinCycles += free - now;
+            clocks.chargeSpin(cpu, free - now);
         }
         owner = cpu;
+        holdStart = clocks.now(cpu);
     }
 
-    /** mtx_leave(): the mutex is free from {@code cpu}'s current time on. */
+    /** mtx_leave(): the mutex was busy from the enter until {@code cpu}'s current time. */
     public void leave(int cpu)
     {
         if (owner != cpu) {
             throw new IllegalStateException(name + ": mtx_leave on cpu" + cpu + " but owner is cpu" + owner);
         }
         owner = -1;
-        freeAt = Math.max(freeAt, clocks.now(cpu));
+        busy.add(holdStart, clocks.now(cpu));
     }
 
     public boolean isHeld()
     {
         return owner >= 0;
+    }
+
+    /** True if {@code cpu} holds it now (a sleep now would be a sleep with a spin lock held). */
+    public boolean isHeldBy(int cpu)
+    {
+        return owner == cpu;
     }
 
     public String name()
