@@ -354,7 +354,7 @@ public final class Kernel
     public void sleep(KThread thread, Object wchan, int prio, String wmesg)
     {
         Cpu cpu = cpus[thread.cpu];
-        checker.beforeSleep(cpu.id(), thread, wmesg, false);
+        checker.beforeSleep(cpu.id(), thread, wmesg, machine.physmem().fpageq().isHeldBy(cpu.id()));
         costs.charge(cpu.id(), costs.sleep);
         thread.wchan = wchan;
         thread.wmesg = wmesg;
