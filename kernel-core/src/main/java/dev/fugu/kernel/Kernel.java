@@ -109,7 +109,7 @@ public final class Kernel
         for (int i = 0; i < cpus.length; i++) {
             cpus[i] = new Cpu(i);
         }
-        this.checker = new Checker(md);
+        this.checker = new Checker();
         this.trace = new Trace(config.ncpu(), run.trace());
         this.sched = new Scheduler(cpus, md, clocks, costs, checker, trace);
         this.klock = new KernelLock(clocks, costs, cpu -> cpus[cpu].spinning = false);

@@ -1,11 +1,8 @@
 package dev.fugu.kernel.check;
 
-import dev.fugu.kernel.md.MachineDependent;
 import dev.fugu.kernel.md.Pmap;
 import dev.fugu.kernel.proc.KThread;
 import dev.fugu.kernel.proc.ProcState;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * The lock and lifecycle checker (WITNESS in spirit): runs on every run and panics on the first
@@ -13,13 +10,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Checker
 {
-    private final MachineDependent md;
     private long checked;
-
-    public Checker(MachineDependent md)
-    {
-        this.md = md;
-    }
 
     public long invariantsChecked()
     {
@@ -30,14 +21,13 @@ public final class Checker
      * After cpu_switchto: a CPU running a non-system thread must name that thread's pmap as its
      * current one (amd64 ci_proc_pmap; pmap_kernel() for a thread that borrowed proc0's vmspace).
      */
-    public void afterSwitch(int cpu, KThread next)
+    public void afterSwitch(int cpu, KThread next, Pmap current)
     {
         checked++;
         if (next.isSystem()) {
             return;
         }
         Pmap expected = next.pcb.pmap();
-        Pmap current = md.currentPmap(cpu);
         if (current != expected) {
             throw new KernelPanic("ci-proc-pmap", cpu, "running " + next + " whose pmap is " + describe(expected)
                     + " but the CPU's current pmap is " + describe(current));

@@ -209,7 +209,7 @@ public final class Scheduler
         cpu.curthread = next;
         cpu.wantResched = false;
         trace.switched(cpu.id(), start, clocks.now(cpu.id()), old, next, counted);
-        checker.afterSwitch(cpu.id(), next);
+        checker.afterSwitch(cpu.id(), next, next.isSystem() ? null : md.currentPmap(cpu.id()));
     }
 
     public long switches(SwitchCause cause)

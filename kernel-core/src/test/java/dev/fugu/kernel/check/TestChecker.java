@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TestChecker
 {
-    private final Checker checker = new Checker(null);
+    private final Checker checker = new Checker();
     private final KThread thread = new KThread(100_001, new KProcess(42, 0, "sh"), "sh", 0);
 
     @Test
