@@ -263,8 +263,6 @@ public final class ExitPaths
             pr.threads.remove(t);
             pr.threadcnt--;
             pr.exitcnt++;
-            pr.ruUser += t.userCycles;
-            pr.ruSys += t.sysCycles;
             if (t.has(KThread.P_THREAD)) {
                 k.stats().threadsExited++;
             }
@@ -379,6 +377,9 @@ public final class ExitPaths
         private void switchAway(int cpu)
         {
             Cpu c = k.cpu(cpu);
+            // tuagg: the thread's times, exit work included, go to the process (wait4's rusage).
+            pr.ruUser += t.userCycles;
+            pr.ruSys += t.sysCycles;
             if (designated) {
                 long exitSys = t.sysCycles - t.exitSysStart;
                 pr.exitSysCycles += exitSys;
