@@ -100,6 +100,19 @@ public abstract class KernelContract
 
     @ParameterizedTest
     @EnumSource(ExitModel.class)
+    void wait4AddsTheChildsRusageToItsParent(ExitModel model)
+    {
+        Kernel kernel = TestMachines.kernel(machine(2), "proc main { fork c; wait }\nproc c { compute 5000000; touch 64 }\n", model);
+        kernel.boot();
+        RunSummary s = kernel.run();
+        assertThat(s.processes().reaped()).isEqualTo(2);
+        // init reaped main, whose children's usage (c's) came with it.
+        assertThat(kernel.init().cruUser).isGreaterThanOrEqualTo(4_750_000);
+        assertThat(kernel.init().cruSys).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExitModel.class)
     void killOfASleepingAndOfARunningChild(ExitModel model)
     {
         RunSummary s = run("""
