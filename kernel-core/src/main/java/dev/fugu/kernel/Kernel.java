@@ -121,6 +121,27 @@ public final class Kernel
         this.sched.setInterrupts(syscalls::interrupt);
         this.exits = new ExitPaths(this);
         this.psAt = new ArrayDeque<>(run.psAt().stream().sorted().toList());
+        clocks.setHorizon(this::horizon);
+    }
+
+    /**
+     * The earliest time any CPU can still act: the clocks of the CPUs that are not halted, and the
+     * pending timers (a timeout wakes its halted CPU at the timer's time). A halted CPU is woken
+     * by setrunqueue at its waker's clock, or by a timer, so its own stale clock does not count.
+     */
+    private long horizon()
+    {
+        long earliest = Long.MAX_VALUE;
+        for (Cpu cpu : cpus) {
+            if (!cpu.halted) {
+                earliest = Math.min(earliest, clocks.now(cpu.id()));
+            }
+        }
+        Timer timer = timers.peek();
+        if (timer != null) {
+            earliest = Math.min(earliest, timer.time());
+        }
+        return earliest == Long.MAX_VALUE ? clocks.earliest() : earliest;
     }
 
     private static java.util.Map<String, Long> miOverrides(MachineConfig config)

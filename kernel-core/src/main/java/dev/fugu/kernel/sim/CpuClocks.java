@@ -14,6 +14,7 @@ public final class CpuClocks
     private final long[] user;
     private final long[] spin;
     private final long[] idle;
+    private java.util.function.LongSupplier horizon = this::earliest;
 
     public CpuClocks(int ncpu)
     {
@@ -35,6 +36,31 @@ public final class CpuClocks
     public long now(int cpu)
     {
         return now[cpu];
+    }
+
+    /**
+     * No CPU will act (take a lock, record a hold) at a simulated time before this. By default the
+     * earliest clock; the engine narrows it to the CPUs that can run and the pending timers, since
+     * a halted CPU is woken at its waker's time, not its own stale clock.
+     */
+    public long horizon()
+    {
+        return horizon.getAsLong();
+    }
+
+    public void setHorizon(java.util.function.LongSupplier horizon)
+    {
+        this.horizon = java.util.Objects.requireNonNull(horizon, "horizon is null");
+    }
+
+    /** The earliest clock of any CPU. */
+    public long earliest()
+    {
+        long earliest = Long.MAX_VALUE;
+        for (long t : now) {
+            earliest = Math.min(earliest, t);
+        }
+        return earliest;
     }
 
     /** Kernel work. */
