@@ -40,6 +40,7 @@ public final class PhysMem
     private static final byte FREE = (byte) FrameUse.FREE.ordinal();
 
     private final int pageSize;
+    private final int pageShift;
     private final int wordsPerPage;
     private final long frames;
     private final MdSink sink;
@@ -79,6 +80,7 @@ public final class PhysMem
             throw new IllegalArgumentException("bad frame count " + frames);
         }
         this.pageSize = pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.wordsPerPage = pageSize / Long.BYTES;
         this.frames = frames;
         this.sink = requireNonNull(sink, "sink is null");
@@ -733,16 +735,26 @@ public final class PhysMem
         return compares;
     }
 
+    // On every page-walk read: a shift, not a division, and one unsigned bounds test.
     private long[] words(long pa)
     {
-        if ((pa & 3) != 0) {
-            throw new IllegalArgumentException("unaligned physical address 0x" + Long.toHexString(pa));
+        long pfn = pa >>> pageShift;
+        if ((pa & 3) != 0 || pfn >= frames) {
+            throw badAddress(pa);
         }
-        long[] words = contents[checkFrame(pa / pageSize)];
+        long[] words = contents[(int) pfn];
         if (words == null) {
             throw new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
         }
         return words;
+    }
+
+    private RuntimeException badAddress(long pa)
+    {
+        if ((pa & 3) != 0) {
+            return new IllegalArgumentException("unaligned physical address 0x" + Long.toHexString(pa));
+        }
+        return new IllegalArgumentException("no frame " + (pa >>> pageShift) + " (RAM has " + frames + ")");
     }
 
     private int wordIndex(long pa)

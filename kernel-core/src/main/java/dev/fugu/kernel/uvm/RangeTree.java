@@ -43,6 +43,10 @@ final class RangeTree
 
     private final boolean byAddress;
     private Node root;
+    // The leftmost and rightmost nodes, kept up to date so first() and last() are O(1) (OpenBSD
+    // walks down for RBT_MIN/RBT_MAX; neither makes a comparison, so no counted cost differs).
+    private Node min;
+    private Node max;
     private long size;
     long comparisons;
     long rotations;
@@ -77,10 +81,25 @@ final class RangeTree
         Node parent = null;
         Node x = root;
         int c = 0;
+        boolean leftmost = true;
+        boolean rightmost = true;
         while (x != null) {
             parent = x;
             c = compare(z.range, x.range);
-            x = c < 0 ? x.left : x.right;
+            if (c < 0) {
+                rightmost = false;
+                x = x.left;
+            }
+            else {
+                leftmost = false;
+                x = x.right;
+            }
+        }
+        if (leftmost) {
+            min = z;
+        }
+        if (rightmost) {
+            max = z;
         }
         z.parent = parent;
         z.left = null;
@@ -102,6 +121,12 @@ final class RangeTree
 
     void remove(Node z)
     {
+        if (z == min) {
+            min = nextNode(z);
+        }
+        if (z == max) {
+            max = prevNode(z);
+        }
         Node y = z;
         boolean yRed = y.red;
         Node x;
@@ -150,27 +175,13 @@ final class RangeTree
     /** The leftmost range (RBT_MIN), or null. */
     Range first()
     {
-        Node x = root;
-        if (x == null) {
-            return null;
-        }
-        while (x.left != null) {
-            x = x.left;
-        }
-        return x.range;
+        return min == null ? null : min.range;
     }
 
     /** The rightmost range (RBT_MAX), or null. */
     Range last()
     {
-        Node x = root;
-        if (x == null) {
-            return null;
-        }
-        while (x.right != null) {
-            x = x.right;
-        }
-        return x.range;
+        return max == null ? null : max.range;
     }
 
     /** RBT_NFIND: the first range not ordered before {@code probe}, or null. */
@@ -197,24 +208,36 @@ final class RangeTree
     /** The next range in order (RBT_NEXT), by links only. */
     Range next(Node node)
     {
+        Node n = nextNode(node);
+        return n == null ? null : n.range;
+    }
+
+    private static Node nextNode(Node node)
+    {
         Node x = node;
         if (x.right != null) {
             x = x.right;
             while (x.left != null) {
                 x = x.left;
             }
-            return x.range;
+            return x;
         }
         Node p = x.parent;
         while (p != null && x == p.right) {
             x = p;
             p = p.parent;
         }
-        return p == null ? null : p.range;
+        return p;
     }
 
     /** The previous range in order (RBT_PREV), by links only. */
     Range prev(Node node)
+    {
+        Node p = prevNode(node);
+        return p == null ? null : p.range;
+    }
+
+    private static Node prevNode(Node node)
     {
         Node x = node;
         if (x.left != null) {
@@ -222,14 +245,14 @@ final class RangeTree
             while (x.right != null) {
                 x = x.right;
             }
-            return x.range;
+            return x;
         }
         Node p = x.parent;
         while (p != null && x == p.left) {
             x = p;
             p = p.parent;
         }
-        return p == null ? null : p.range;
+        return p;
     }
 
     /** Checks the red-black and order invariants and the parent links; adds what is wrong. */
@@ -243,6 +266,17 @@ final class RangeTree
         blackHeight(name, root, problems, count);
         if (count[0] != size) {
             problems.add(name + ": holds " + count[0] + " nodes, size says " + size);
+        }
+        Node lo = root;
+        Node hi = root;
+        while (lo != null && lo.left != null) {
+            lo = lo.left;
+        }
+        while (hi != null && hi.right != null) {
+            hi = hi.right;
+        }
+        if (lo != min || hi != max) {
+            problems.add(name + ": cached first/last are not the leftmost/rightmost nodes");
         }
         comparisons = saved;
     }
