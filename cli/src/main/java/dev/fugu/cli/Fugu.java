@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 BootCommand.class,
                 ArchsCommand.class,
                 WorkloadsCommand.class,
+                BenchCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class,
         },
