@@ -87,7 +87,11 @@ public final class BenchCommand
             proc idle { sleep 1000000000000 }
             """;
 
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final Injector injector;
+    // CPU time of this thread in the last run (boot excluded): steadier than wall time on a shared host.
+    private double lastRunCpuSeconds;
 
     @Spec
     CommandSpec spec;
@@ -215,16 +219,20 @@ public final class BenchCommand
         Workload workload = parse("lifecycles", LIFECYCLE_SOURCE.formatted(n));
         MachineConfig config = MachineConfig.of(arch, 4, MachineConfig.DEFAULT_MEM);
         double[] rates = new double[measured];
+        double[] cpuRates = new double[measured];
         String hash = null;
         for (int round = -warm; round < measured; round++) {
             RunSummary summary = runOnce(config, workload, model, RunConfig.DEFAULT_MAXPROC);
             hash = sameResult(name, hash, summary);
-            progress(progress, name, round, "%.0f lifecycles/s".formatted(summary.lifecyclesPerSecond()));
+            double cpuRate = summary.processes().reaped() / lastRunCpuSeconds;
+            progress(progress, name, round, "%.0f lifecycles/s (%.0f per CPU second)".formatted(summary.lifecyclesPerSecond(), cpuRate));
             if (round >= 0) {
                 rates[round] = summary.lifecyclesPerSecond();
+                cpuRates[round] = cpuRate;
             }
         }
-        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n, "trace_hash", hash));
+        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n, "trace_hash", hash,
+                "median_per_cpu_second", (long) new Result("", "", cpuRates, Map.of()).median()));
     }
 
     private Result makeKernelCase(int warm, int measured, PrintWriter progress)
@@ -334,7 +342,9 @@ public final class BenchCommand
                 .withMaxproc(maxproc);
         Kernel kernel = injector.createChildInjector(new MachineModule(config, run)).getInstance(Kernel.class);
         kernel.boot();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         RunSummary summary = kernel.run();
+        lastRunCpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9;
         if (summary.stopReason() != null || summary.expectsFailed() > 0 || summary.violations() > 0) {
             throw new IllegalStateException("bench run did not finish cleanly: " + summary.stopReason());
         }
@@ -383,6 +393,10 @@ public final class BenchCommand
         out.printf(Locale.ROOT, "%-36s %-13s %12s %12s %12s %7s%n", "case", "unit", "min", "median", "max", "rounds");
         for (Result r : results) {
             out.printf(Locale.ROOT, "%-36s %-13s %12s %12s %12s %7d%n", r.name(), r.unit(), format(r.min()), format(r.median()), format(r.max()), r.values().length);
+            Object perCpu = r.extra().get("median_per_cpu_second");
+            if (perCpu != null) {
+                out.printf(Locale.ROOT, "%-36s (median %s lifecycles per CPU second of the simulating thread)%n", "", perCpu);
+            }
             Object peak = r.extra().get("peak_heap_bytes");
             if (peak != null) {
                 out.printf(Locale.ROOT, "%-36s peak heap %d MiB (pools), %d MiB after GC, %d B heap per live process, -Xmx %d MiB%n", "",
