@@ -1,6 +1,5 @@
 package dev.fugu.cli;
 
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +21,9 @@ import java.io.PrintWriter;
                 BootCommand.class,
                 ArchsCommand.class,
                 WorkloadsCommand.class,
-                AutoComplete.GenerateCompletion.class,
+                CompareCommand.class,
+                SweepCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExamples:%n",
@@ -32,6 +33,8 @@ import java.io.PrintWriter;
                 "  fugu boot --arch i386 --arch-opt nopae --json",
                 "  fugu archs --costs",
                 "  fugu workloads --show configure",
+                "  fugu compare --arch all --ncpu 1,2,4,8 --plot compare.svg",
+                "  fugu sweep --arch i386 --ncpu 1,2,4 --seeds 5 --csv sweep.csv",
         })
 public final class Fugu
         implements Runnable
@@ -59,7 +62,6 @@ public final class Fugu
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(new Errors.UsageErrorHandler());
         commandLine.setExecutionExceptionHandler(new Errors.ExecutionErrorHandler());
-        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return commandLine;
     }
 }
