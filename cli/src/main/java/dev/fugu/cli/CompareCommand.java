@@ -33,17 +33,20 @@ import static java.util.Objects.requireNonNull;
         mixinStandardHelpOptions = true,
         versionProvider = FuguVersion.class,
         description = {
-                "Run one workload and seed under the four exit designs (reaper, purge, direct, direct+mi_switch)",
-                "on each architecture and CPU count, and show them side by side with deltas relative to reaper.",
+                "Run one workload and seed under the four exit designs (reaper, purge, direct,",
+                "direct+mi_switch) on each architecture and CPU count, and show them side by side,",
+                "with deltas relative to reaper.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
                 "  fugu compare --arch i386 --ncpu 1,2",
-                "  fugu compare --arch all --ncpu 1,2,4,8 --workload make-kernel --plot compare.svg",
+                "  fugu compare --arch all --ncpu 1,2,4,8 --workload make-kernel --plot c.svg",
                 "  fugu compare --arch amd64,arm64 --ncpu 4 --workload storm --scale 50 --json",
-                "  fugu compare --arch i386 --arch-opt nopae --ncpu 2 --pmr-free batch --plot compare.png",
+                "  fugu compare --arch i386 --arch-opt nopae --ncpu 2 --pmr-free batch",
+                "  fugu compare --arch amd64 --ncpu 2,4 --plot compare.png",
                 "",
-                "Exit status: 0 ok; 1 a run failed an expect or hit --max-sim-seconds; 2 bad usage; 3 kernel panic (with a replay line).",
+                "Exit status: 0 ok; 1 a run failed an expect or hit --max-sim-seconds; 2 bad usage;",
+                "3 kernel panic (with a fugu boot line that replays it).",
         })
 public final class CompareCommand
         implements Callable<Integer>

@@ -19,13 +19,15 @@ import java.util.concurrent.Callable;
         versionProvider = FuguVersion.class,
         description = {
                 "Print the bash/zsh completion script for fugu.",
-                "Run 'source <(fugu completion)' in bash, or save it and source it from ~/.bashrc;",
-                "zsh needs 'autoload -U +X compinit && compinit && autoload -U +X bashcompinit && bashcompinit' first.",
+                "Run 'source <(fugu completion)' in bash, or save it and source it from ~/.bashrc.",
+                "zsh first needs: autoload -U +X compinit && compinit",
+                "                 autoload -U +X bashcompinit && bashcompinit",
         },
         footerHeading = "%nExamples:%n",
         footer = {
                 "  source <(fugu completion)",
-                "  fugu completion > ~/.fugu_completion && echo '. ~/.fugu_completion' >> ~/.bashrc",
+                "  fugu completion > ~/.fugu_completion",
+                "  echo '. ~/.fugu_completion' >> ~/.bashrc",
         })
 public final class CompletionCommand
         implements Callable<Integer>

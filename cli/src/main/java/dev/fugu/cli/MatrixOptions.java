@@ -20,11 +20,11 @@ import java.util.Set;
  */
 public final class MatrixOptions
 {
-    @Option(names = "--arch", paramLabel = "LIST", defaultValue = MachineConfig.DEFAULT_ARCH, split = ",",
+    @Option(names = "--arch", paramLabel = "ARCH[,ARCH...]|all", hideParamSyntax = true, defaultValue = MachineConfig.DEFAULT_ARCH, split = ",",
             description = "Architectures, comma-separated, or 'all' for every plug-in found (default: ${DEFAULT-VALUE}).")
     List<String> arches = new ArrayList<>();
 
-    @Option(names = "--ncpu", paramLabel = "LIST", defaultValue = "4", split = ",",
+    @Option(names = "--ncpu", paramLabel = "N[,N...]", hideParamSyntax = true, defaultValue = "4", split = ",",
             description = "CPU counts, comma-separated, e.g. 1,2,4,8 (default: ${DEFAULT-VALUE}).")
     List<Integer> ncpus = new ArrayList<>();
 
@@ -63,9 +63,12 @@ public final class MatrixOptions
             else if (name.isEmpty()) {
                 throw new UsageException("--arch: empty architecture name in the list");
             }
+            else if (!registry.names().contains(name)) {
+                throw new UsageException("--arch: unknown architecture '" + name + "' (known: "
+                        + String.join(", ", registry.names()) + ", or all)");
+            }
             else {
-                // an unknown name fails here, naming --arch and the plug-ins found
-                names.add(registry.get(name).name());
+                names.add(name);
             }
         }
         return List.copyOf(names);

@@ -37,20 +37,22 @@ import static java.util.Objects.requireNonNull;
         mixinStandardHelpOptions = true,
         versionProvider = FuguVersion.class,
         description = {
-                "Run each (arch, ncpu, exit model) under several seeds and report every simulated metric",
-                "as its mean and 95% confidence interval (Student t) over the seeds.",
+                "Run each (arch, ncpu, exit model) under several seeds and report every simulated",
+                "metric as its mean and 95%% confidence interval (Student t) over the seeds.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
                 "  fugu sweep --arch i386 --ncpu 1,2 --seeds 5",
                 "  fugu sweep --arch amd64,arm64 --ncpu 2,4,8,16 --seeds 10 --csv sweep.csv",
-                "  fugu sweep --arch all --ncpu 1,2,4 --exit-model reaper,direct --seeds 5 --json",
-                "  fugu sweep --arch all --ncpu 1,2,4,8 --seeds 5 --plot latency.svg --metric exit_latency_p99",
+                "  fugu sweep --arch all --ncpu 1,2,4 --exit-model reaper,direct --json",
+                "  fugu sweep --arch all --ncpu 1,2,4,8 --plot p99.svg --metric exit_latency_p99",
                 "  fugu sweep --arch i386 --ncpu 4 --seed 100 --seeds 20 --workload storm --scale 20",
                 "",
-                "Metrics: " + "exit_latency_mean, exit_latency_p99, exit_latency_max, switches_per_exit, teardown_cycles,",
-                "  teardown_max_parallel, teardown_cpu_spread, kernel_lock_spin_cycles, fpageq_spin_cycles, exit_sys_cycles, sim_seconds.",
-                "Exit status: 0 ok; 1 a run failed an expect or hit --max-sim-seconds; 2 bad usage; 3 kernel panic (with a replay line).",
+                "Metrics: exit_latency_mean, exit_latency_p99, exit_latency_max, switches_per_exit,",
+                "  teardown_cycles, teardown_max_parallel, teardown_cpu_spread, kernel_lock_spin_cycles,",
+                "  fpageq_spin_cycles, exit_sys_cycles, sim_seconds (docs/outputs.md says what each means).",
+                "Exit status: 0 ok; 1 a run failed an expect or hit --max-sim-seconds; 2 bad usage;",
+                "3 kernel panic (with a fugu boot line that replays it).",
         })
 public final class SweepCommand
         implements Callable<Integer>
@@ -66,7 +68,7 @@ public final class SweepCommand
     @Mixin
     WorkloadOptions workload;
 
-    @Option(names = "--exit-model", paramLabel = "LIST", split = ",", defaultValue = "reaper,purge,direct",
+    @Option(names = "--exit-model", paramLabel = "MODEL[,MODEL...]", hideParamSyntax = true, split = ",", defaultValue = "reaper,purge,direct",
             description = "Exit designs, comma-separated: reaper, purge, direct, direct+mi_switch (default: ${DEFAULT-VALUE}).")
     List<String> models = new ArrayList<>();
 
