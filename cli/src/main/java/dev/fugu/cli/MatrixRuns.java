@@ -27,7 +27,7 @@ final class MatrixRuns
 {
     /** Options of compare/sweep that a replaying {@code fugu boot} line must not carry. */
     private static final Set<String> MATRIX_OPTIONS = Set.of(
-            "--arch", "--ncpu", "--seed", "--seeds", "--exit-model", "--plot", "--csv", "--metric");
+            "--arch", "--ncpu", "--seed", "--seeds", "--exit-model", "--plot", "--csv", "--metric", "--arch-opt");
     private static final Set<String> MATRIX_FLAGS = Set.of("--json", "--quiet", "-q");
 
     /** One machine to run. */
@@ -134,8 +134,10 @@ final class MatrixRuns
             }
             words.add(quote(arg));
         }
-        words.addAll(List.of("--arch", job.cell().arch(), "--ncpu", Integer.toString(job.cell().ncpu()),
-                "--exit-model", job.variant().model().key()));
+        words.addAll(List.of("--arch", job.cell().arch(), "--ncpu", Integer.toString(job.cell().ncpu())));
+        // the options this machine got: with several arches, --arch-opt went only to the plug-ins that have it
+        job.machine().archOptions().forEach((key, value) -> words.addAll(List.of("--arch-opt", quote(value.isEmpty() ? key : key + "=" + value))));
+        words.addAll(List.of("--exit-model", job.variant().model().key()));
         if (job.variant().exitSwitch() == ExitSwitch.MI_SWITCH) {
             words.addAll(List.of("--exit-switch", "mi_switch"));
         }

@@ -158,7 +158,7 @@ class TestCompareCommand
     {
         CommandLine commandLine = Fugu.commandLine();
         commandLine.parseArgs("compare", "--arch", "all", "--ncpu=1,2", "--workload", "storm", "--scale", "3", "--json",
-                "--plot", "x.svg", "--seed", "9", "-q");
+                "--plot", "x.svg", "--seed", "9", "-q", "--arch-opt", "nopae");
         CommandSpec spec = commandLine.getSubcommands().get("compare").getCommandSpec();
         MatrixRuns.Job job = new MatrixRuns.Job(new MatrixOptions.Cell("arm64", 2), Variant.DIRECT_MI_SWITCH, 9,
                 new MachineConfig("arm64", 2, 1L << 30, 9, Map.of(), Set.of(), Map.of()),
