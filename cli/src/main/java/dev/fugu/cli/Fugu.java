@@ -1,6 +1,5 @@
 package dev.fugu.cli;
 
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,8 +21,10 @@ import java.io.PrintWriter;
                 BootCommand.class,
                 ArchsCommand.class,
                 WorkloadsCommand.class,
+                CompareCommand.class,
+                SweepCommand.class,
                 BenchCommand.class,
-                AutoComplete.GenerateCompletion.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExamples:%n",
@@ -33,6 +34,8 @@ import java.io.PrintWriter;
                 "  fugu boot --arch i386 --arch-opt nopae --json",
                 "  fugu archs --costs",
                 "  fugu workloads --show configure",
+                "  fugu compare --arch all --ncpu 1,2,4,8 --plot compare.svg",
+                "  fugu sweep --arch i386 --ncpu 1,2,4 --seeds 5 --csv sweep.csv",
         })
 public final class Fugu
         implements Runnable
@@ -60,7 +63,6 @@ public final class Fugu
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(new Errors.UsageErrorHandler());
         commandLine.setExecutionExceptionHandler(new Errors.ExecutionErrorHandler());
-        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return commandLine;
     }
 }
