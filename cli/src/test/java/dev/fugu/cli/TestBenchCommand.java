@@ -1,0 +1,106 @@
+package dev.fugu.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class TestBenchCommand
+{
+    /** The host baseline of docs/performance.md: N times fork, touch 16 pages, _exit, waitpid. */
+    static final String FORKBENCH_C = """
+            #include <stdlib.h>
+            #include <string.h>
+            #include <sys/mman.h>
+            #include <sys/wait.h>
+            #include <unistd.h>
+
+            int main(int argc, char **argv)
+            {
+                long n = argc > 1 ? atol(argv[1]) : 10000;
+                long page = sysconf(_SC_PAGESIZE);
+                for (long i = 0; i < n; i++) {
+                    pid_t pid = fork();
+                    if (pid < 0)
+                        return 1;
+                    if (pid == 0) {
+                        char *p = mmap(NULL, 16 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                        if (p == MAP_FAILED)
+                            _exit(1);
+                        for (int k = 0; k < 16; k++)
+                            p[k * page] = 1;
+                        _exit(0);
+                    }
+                    int status;
+                    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                        return 1;
+                }
+                return 0;
+            }
+            """;
+
+    @Test
+    void quickRunsEveryCaseAndPrintsTheJvmAndATable()
+    {
+        CliRun run = CliRun.of("bench", "--quick");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("JVM flags:", "max heap (-Xmx in force):",
+                "lifecycles amd64 4cpu direct", "make-kernel amd64 8cpu direct", "scale amd64 64cpu 2000 live",
+                "matrix arm64 reaper", "matrix i386 purge", "peak heap", "median", "per CPU second");
+    }
+
+    @Test
+    void jsonHasTheJvmAndOneObjectPerCase()
+            throws Exception
+    {
+        CliRun run = CliRun.of("bench", "--quick", "--cases", "lifecycles,scale", "--rounds", "2", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = SummaryJson.MAPPER.readTree(run.out());
+        assertThat(root.get("jvm").get("max_heap_bytes").asLong()).isPositive();
+        assertThat(root.get("cases")).hasSize(2);
+        JsonNode lifecycles = root.get("cases").get(0);
+        assertThat(lifecycles.get("unit").asText()).isEqualTo("lifecycles/s");
+        assertThat(lifecycles.get("rounds")).hasSize(2);
+        assertThat(lifecycles.get("min").asDouble()).isPositive().isLessThanOrEqualTo(lifecycles.get("median").asDouble());
+        JsonNode scale = root.get("cases").get(1);
+        assertThat(scale.get("max_live").asLong()).isGreaterThanOrEqualTo(2_000);
+        assertThat(scale.get("peak_heap_bytes").asLong()).isPositive();
+        // Progress goes to stderr so stdout is one JSON object.
+        assertThat(run.err()).contains("round 1");
+    }
+
+    @Test
+    void unknownCaseIsAUsageError()
+    {
+        CliRun run = CliRun.of("bench", "--cases", "lifecycles,bogus");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown case 'bogus'");
+    }
+
+    @Test
+    void hostBaselineRunsBesideFugu(@TempDir Path dir)
+            throws Exception
+    {
+        Path source = dir.resolve("forkbench.c");
+        Files.writeString(source, FORKBENCH_C);
+        Path binary = dir.resolve("forkbench");
+        boolean compiled;
+        try {
+            Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), source.toString()).inheritIO().start();
+            compiled = gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0;
+        }
+        catch (java.io.IOException e) {
+            compiled = false;
+        }
+        assumeTrue(compiled, "gcc is needed for the host baseline");
+        CliRun run = CliRun.of("bench", "--quick", "--cases", "lifecycles", "--lifecycles", "500", "--host-baseline", binary.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("host baseline: " + binary);
+    }
+}
