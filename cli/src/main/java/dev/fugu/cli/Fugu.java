@@ -22,6 +22,8 @@ import java.io.PrintWriter;
                 BootCommand.class,
                 ArchsCommand.class,
                 WorkloadsCommand.class,
+                TestCommand.class,
+                FuzzCommand.class,
                 AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class,
         },
@@ -32,6 +34,8 @@ import java.io.PrintWriter;
                 "  fugu boot --arch i386 --arch-opt nopae --json",
                 "  fugu archs --costs",
                 "  fugu workloads --show configure",
+                "  fugu test --arch all --ncpu 1,4",
+                "  fugu fuzz --count 1000 --seed 7",
         })
 public final class Fugu
         implements Runnable
