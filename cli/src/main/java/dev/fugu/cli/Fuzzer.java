@@ -102,8 +102,8 @@ final class Fuzzer
 
     private static String category(String problem)
     {
-        // The words before the first number or colon name the kind of problem.
-        return problem.replaceAll("[0-9].*|:.*", "").trim();
+        // The words before the first colon, numbers left out, name the kind of problem.
+        return problem.replaceAll(":.*", "").replaceAll("[0-9]+", "N").trim();
     }
 
     /**
