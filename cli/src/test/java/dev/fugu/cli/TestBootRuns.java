@@ -151,9 +151,15 @@ class TestBootRuns
             assertThat(named).as("thread_name cpu%d", id).isTrue();
             assertThat(ran).as("complete events on cpu%d", id).isTrue();
         }
+        boolean exitPhase = false;
+        boolean instant = false;
         for (JsonNode event : events) {
             assertThat(event.get("pid").asInt()).isZero();
             assertThat(event.has("name")).isTrue();
+            exitPhase |= event.get("ph").asText().equals("X") && event.path("cat").asText().equals("exit");
+            instant |= event.get("ph").asText().equals("i");
         }
+        assertThat(exitPhase).as("exit phases as complete events").isTrue();
+        assertThat(instant).as("TLB flushes or IPIs as instants").isTrue();
     }
 }

@@ -111,6 +111,7 @@ public final class Kernel
         }
         this.checker = new Checker();
         this.trace = new Trace(config.ncpu(), run.trace());
+        machine.stats().setTrace(trace);
         this.sched = new Scheduler(cpus, md, clocks, costs, checker, trace);
         this.klock = new KernelLock(clocks, costs, cpu -> cpus[cpu].spinning = false);
         this.random = new SplittableRandom(config.seed());

@@ -88,6 +88,7 @@ public final class ExitPaths
         private boolean designated;
         private int pc = ENTRY;
         private int savedLock;
+        private long entered;
 
         Exit1(KThread t, int xexit, int xsig, boolean threadOnly)
         {
@@ -110,6 +111,7 @@ public final class ExitPaths
             int cpu = t.cpu;
             switch (pc) {
                 case ENTRY -> {
+                    entered = k.now(cpu);
                     costs.charge(cpu, costs.syscall);
                     t.exitSysStart = t.sysCycles;
                     pc = LOCK;
@@ -183,9 +185,11 @@ public final class ExitPaths
                     return dead(cpu);
                 }
                 case CPU_EXIT -> {
+                    long start = k.now(cpu);
                     md.cpuExit(cpu, t.pcb);
                     // Deactivate the exiting address space before the vmspace is freed.
                     md.pmapDeactivate(cpu, t.pcb);
+                    k.trace().phase(cpu, "cpu_exit", start, k.now(cpu), t.toString());
                     pc = SWITCH;
                     return Step.NEXT;
                 }
@@ -291,7 +295,7 @@ public final class ExitPaths
                     savedLock = k.klock().releaseAll(cpu);
                     long start = k.now(cpu);
                     Teardown ledger = Teardown.of(uvm.uvmPurge(cpu, pr.vmspace));
-                    k.stats().teardown(cpu, start, k.now(cpu), ledger);
+                    recordTeardown(cpu, start, ledger, "uvm_purge");
                     pc = RELOCK;
                 }
                 case DIRECT -> {
@@ -315,7 +319,7 @@ public final class ExitPaths
                 ledger = ledger.plus(freeStack(cpu, sibling));
             }
             pr.deadSiblings.clear();
-            k.stats().teardown(cpu, start, k.now(cpu), ledger);
+            recordTeardown(cpu, start, ledger, "uvm_exit");
             pc = RELOCK;
         }
 
@@ -389,6 +393,7 @@ public final class ExitPaths
                     freeStack(cpu, t);
                 }
             }
+            k.trace().phase(cpu, "exit1", entered, k.now(cpu), t + (designated ? " (process)" : " (thread)"));
             // sched_exit(): onto this CPU's deadproc list; the kernel lock goes with the switch.
             c.deadproc.addLast(t);
             k.klock().releaseAll(cpu);
@@ -425,6 +430,14 @@ public final class ExitPaths
             return false;
         }
         return true;
+    }
+
+    /** One exit-path teardown: counted in {@code teardown.*} and shown as a trace phase. */
+    private void recordTeardown(int cpu, long start, Teardown ledger, String what)
+    {
+        long end = k.now(cpu);
+        k.stats().teardown(cpu, start, end, ledger);
+        k.trace().phase(cpu, what, start, end, ledger.pagesFreed() + " pages, " + ledger.stackPagesFreed() + " stack pages");
     }
 
     /** Marks {@code pr} a zombie (or hands a PS_NOZOMBIE process to init), SIGCHLD and wakeup. */
@@ -494,7 +507,7 @@ public final class ExitPaths
                 if (pr.lastThread == dead && !dead.stackFreed) {
                     long start = k.now(id);
                     Teardown ledger = freeStack(id, dead);
-                    k.stats().teardown(id, start, k.now(id), ledger);
+                    recordTeardown(id, start, ledger, "uarea_free (idle)");
                     k.wakeup(dead, id);
                 }
             }
@@ -535,7 +548,7 @@ public final class ExitPaths
         k.cpu(last.cpu).deadproc.remove(last);
         long start = k.now(cpu);
         Teardown ledger = freeStack(cpu, last);
-        k.stats().teardown(cpu, start, k.now(cpu), ledger);
+        recordTeardown(cpu, start, ledger, "uarea_free (wait4)");
         return ZAP_DONE;
     }
 
@@ -566,10 +579,10 @@ public final class ExitPaths
                         long start = k.now(cpu);
                         Teardown ledger = freeStack(cpu, current);
                         if (current != current.process().mainproc) {
-                            k.stats().teardown(cpu, start, k.now(cpu), ledger);
+                            recordTeardown(cpu, start, ledger, "uarea_free (reaper)");
                             return Step.NEXT;
                         }
-                        k.stats().teardown(cpu, start, k.now(cpu), ledger);
+                        recordTeardown(cpu, start, ledger, "uarea_free (reaper)");
                         pc = EXIT;
                         return Step.NEXT;
                     }
@@ -581,7 +594,7 @@ public final class ExitPaths
                         long start = k.now(cpu);
                         Teardown ledger = Teardown.of(uvm.uvmExit(cpu, pr.vmspace));
                         pr.vmspace = null;
-                        k.stats().teardown(cpu, start, k.now(cpu), ledger);
+                        recordTeardown(cpu, start, ledger, "uvm_exit (reaper)");
                         pc = LOCK;
                         return Step.NEXT;
                     }

@@ -17,6 +17,7 @@ public final class MachineStats
     private long shootdownIpis;
 
     private final Jitter jitter;
+    private dev.fugu.kernel.sim.Trace trace;
 
     /** Exact costs, no jitter (unit tests). */
     public MachineStats(CpuClocks clocks)
@@ -28,6 +29,12 @@ public final class MachineStats
     {
         this.clocks = clocks;
         this.jitter = jitter;
+    }
+
+    /** Where TLB flushes and IPIs go as instant events, when a trace is recorded. */
+    public void setTrace(dev.fugu.kernel.sim.Trace trace)
+    {
+        this.trace = trace != null && trace.recording() ? trace : null;
     }
 
     public CpuClocks clocks()
@@ -45,6 +52,9 @@ public final class MachineStats
     public void tlbFlush(int cpu)
     {
         tlbFlushes++;
+        if (trace != null) {
+            trace.instant(cpu, "tlb flush", clocks.now(cpu), "");
+        }
     }
 
     @Override
@@ -57,6 +67,9 @@ public final class MachineStats
     public void shootdownIpi(int fromCpu, int toCpu)
     {
         shootdownIpis++;
+        if (trace != null) {
+            trace.instant(fromCpu, "shootdown IPI", clocks.now(fromCpu), "to cpu" + toCpu);
+        }
     }
 
     @Override
