@@ -43,6 +43,7 @@ import static java.util.Objects.requireNonNull;
                 "  fugu fuzz --count 200 --seed 7 --arch arm64",
                 "  fugu fuzz --count 10000 --out /tmp/fuzz --mutations 20",
                 "  fugu fuzz --seed 7 --show 42 > case.fw      # one generated case",
+                "  fugu fuzz --count 20 --inject early-stack-free  # failures expected: shrunk reproducers",
                 "",
                 "Exit status: 0 no failure; 1 at least one failure (each printed with its replay command); 2 bad usage.",
         })
@@ -73,6 +74,10 @@ public final class FuzzCommand
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
             description = "Where to write each failure's shrunk workload, fuzz-SEED-INDEX.fw (default: current directory).")
     Path out;
+
+    @Option(names = "--inject", paramLabel = "NAME", split = ",",
+            description = "Run every case with these bugs turned back on, to see which workloads catch them and how small they shrink.")
+    List<String> injects = new ArrayList<>();
 
     @Option(names = "--show", paramLabel = "INDEX",
             description = "Print case INDEX of the campaign (its workload and the command that runs it) instead of running.")
@@ -109,7 +114,16 @@ public final class FuzzCommand
             stdout.flush();
             return CommandLine.ExitCode.OK;
         }
-        Fuzzer fuzzer = new Fuzzer(runs);
+        Set<String> injected = new LinkedHashSet<>(injects);
+        for (String arch : archNames) {
+            try {
+                runs.registry().validate(dev.fugu.kernel.boot.MachineConfig.of(arch, 1, 128L << 20).withInjects(injected));
+            }
+            catch (dev.fugu.kernel.boot.ConfigException e) {
+                throw new UsageException(Errors.oneLine(e.getMessage()) + " (choose --arch accordingly)");
+            }
+        }
+        Fuzzer fuzzer = new Fuzzer(runs, injected);
         long every = Math.max(1, count / 20);
         long failures = 0;
         long parsed = 0;
@@ -160,7 +174,8 @@ public final class FuzzCommand
         for (String line : small.source().split("\n")) {
             stdout.println("    " + line);
         }
-        stdout.println("  replay: fugu boot " + String.join(" ", small.bootArgs(file.toString())));
+        String inject = injects.isEmpty() ? "" : " --inject " + String.join(",", new LinkedHashSet<>(injects));
+        stdout.println("  replay: fugu boot " + String.join(" ", small.bootArgs(file.toString())) + inject);
     }
 
     private static void write(Path file, String text)

@@ -15,6 +15,7 @@ import dev.fugu.kernel.workload.WorkloadParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
@@ -37,10 +38,18 @@ final class Fuzzer
     };
 
     private final Runs runs;
+    private final Set<String> injects;
 
     Fuzzer(Runs runs)
     {
+        this(runs, Set.of());
+    }
+
+    /** With {@code injects}, the campaign shows which generated workloads catch those bugs. */
+    Fuzzer(Runs runs, Set<String> injects)
+    {
         this.runs = requireNonNull(runs, "runs is null");
+        this.injects = Set.copyOf(requireNonNull(injects, "injects is null"));
     }
 
     /**
@@ -65,7 +74,7 @@ final class Fuzzer
         catch (WorkloadException e) {
             return Optional.of(new Failure("invalid-workload", e.getMessage()));
         }
-        MachineConfig machine = MachineConfig.of(c.arch(), c.ncpu(), c.memBytes()).withSeed(c.seed());
+        MachineConfig machine = MachineConfig.of(c.arch(), c.ncpu(), c.memBytes()).withSeed(c.seed()).withInjects(injects);
         int mhz = runs.registry().get(c.arch()).defaults().clockMhz();
         ExitModel model = c.exitModel();
         // A generated run takes well under a simulated minute; more means something never ends.
@@ -90,7 +99,12 @@ final class Fuzzer
             if (problems.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Failure(category(problems.get(0)), String.join("; ", problems)));
+            String category = category(problems.get(0));
+            if (summary.expectsFailed() > 0 && !summary.expectFailures().isEmpty()) {
+                // Shrinking keeps the same expect failing (without its position), not any expect.
+                category = "expect: " + Errors.oneLine(summary.expectFailures().get(0).replaceFirst("^.*?:\\d+:\\d+: ", ""));
+            }
+            return Optional.of(new Failure(category, String.join("; ", problems)));
         }
         catch (KernelPanic panic) {
             return Optional.of(new Failure("panic " + panic.invariant(), "panic: " + panic.invariant() + ": " + Errors.oneLine(panic.detail())));
