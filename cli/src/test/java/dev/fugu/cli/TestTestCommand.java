@@ -70,6 +70,17 @@ class TestTestCommand
     }
 
     @Test
+    void helpHasExamplesAndTheTopCommandListsTestAndFuzz()
+    {
+        for (String command : List.of("test", "fuzz")) {
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).contains("Usage: fugu " + command, "Examples:", "fugu " + command + " --", "Exit status:");
+        }
+        assertThat(CliRun.of("--help").out()).containsPattern("(?m)^ +test +Run the regress suite").containsPattern("(?m)^ +fuzz +Run generated");
+    }
+
+    @Test
     void badUsageIsOneLineAndExit2()
     {
         for (String[] args : List.of(
