@@ -1,6 +1,5 @@
 package dev.fugu.cli;
 
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +21,11 @@ import java.io.PrintWriter;
                 BootCommand.class,
                 ArchsCommand.class,
                 WorkloadsCommand.class,
+                CompareCommand.class,
+                SweepCommand.class,
                 TestCommand.class,
                 FuzzCommand.class,
-                AutoComplete.GenerateCompletion.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExamples:%n",
@@ -34,6 +35,8 @@ import java.io.PrintWriter;
                 "  fugu boot --arch i386 --arch-opt nopae --json",
                 "  fugu archs --costs",
                 "  fugu workloads --show configure",
+                "  fugu compare --arch all --ncpu 1,2,4,8 --plot compare.svg",
+                "  fugu sweep --arch i386 --ncpu 1,2,4 --seeds 5 --csv sweep.csv",
                 "  fugu test --arch all --ncpu 1,4",
                 "  fugu fuzz --count 1000 --seed 7",
         })
@@ -63,7 +66,6 @@ public final class Fugu
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(new Errors.UsageErrorHandler());
         commandLine.setExecutionExceptionHandler(new Errors.ExecutionErrorHandler());
-        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return commandLine;
     }
 }
