@@ -2,6 +2,8 @@ package dev.fugu.cli;
 
 import com.google.inject.Inject;
 import com.google.inject.Injector;
+import dev.fugu.kernel.boot.ConfigException;
+import dev.fugu.kernel.boot.MachineConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,9 +119,9 @@ public final class FuzzCommand
         Set<String> injected = new LinkedHashSet<>(injects);
         for (String arch : archNames) {
             try {
-                runs.registry().validate(dev.fugu.kernel.boot.MachineConfig.of(arch, 1, 128L << 20).withInjects(injected));
+                runs.registry().validate(MachineConfig.of(arch, 1, 128L << 20).withInjects(injected));
             }
-            catch (dev.fugu.kernel.boot.ConfigException e) {
+            catch (ConfigException e) {
                 throw new UsageException(Errors.oneLine(e.getMessage()) + " (choose --arch accordingly)");
             }
         }

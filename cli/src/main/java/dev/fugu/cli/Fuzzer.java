@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -198,7 +199,7 @@ final class Fuzzer
                 case 2 -> text.insert(at, " " + JUNK[random.nextInt(JUNK.length)] + " ");
                 case 3 -> {
                     // Replace a number with a huge, negative or malformed one.
-                    java.util.regex.Matcher number = Pattern.compile("\\d+").matcher(text);
+                    Matcher number = Pattern.compile("\\d+").matcher(text);
                     List<int[]> numbers = new ArrayList<>();
                     while (number.find()) {
                         numbers.add(new int[] {number.start(), number.end()});
