@@ -82,7 +82,7 @@ public final class Kernel
     private KProcess init;
     private KThread reaper;
     private boolean booted;
-    private boolean finished;
+    private boolean initFinished;
     private String stopReason;
     private long hostNanos;
 
@@ -198,6 +198,10 @@ public final class Kernel
 
         Workload workload = run.workload();
         KProcess main = procs.allocate("main");
+        if (main == null) {
+            throw new dev.fugu.kernel.boot.ConfigException("--maxproc", "--maxproc " + run.maxproc()
+                    + " is too small: the kernel's own processes and the workload's main need " + (procs.count() + 1));
+        }
         main.parent = init;
         init.children.add(0, main);
         Vmspace mainVm = image(0, "main");
@@ -243,7 +247,7 @@ public final class Kernel
 
     private void loop()
     {
-        while (!finished) {
+        while (true) {
             Cpu next = null;
             long nextTime = Long.MAX_VALUE;
             for (Cpu cpu : cpus) {
@@ -255,11 +259,19 @@ public final class Kernel
             }
             Timer timer = timers.peek();
             if (timer != null && timer.time() <= nextTime) {
+                if (timer.time() > run.maxSimCycles()) {
+                    stopReason = "stopped at --max-sim-seconds: simulated time passed " + run.maxSimCycles() + " cycles";
+                    return;
+                }
                 timers.poll();
                 fireTimer(timer);
                 continue;
             }
             if (next == null) {
+                if (initFinished) {
+                    // init has no children and the kernel threads have finished what exits left.
+                    return;
+                }
                 stopReason = "deadlock: every thread is asleep and no timer is pending (" + sleepq.sleeping() + " sleeping)";
                 return;
             }
@@ -512,10 +524,13 @@ public final class Kernel
         return leakedFrames;
     }
 
-    /** Called by init when its wait4 finds no child: the machine has nothing left to do. */
+    /**
+     * Called by init when its wait4 finds no child: no user process is left, so once the kernel
+     * threads (the reaper, the idle threads) have finished the exits in flight, the run is over.
+     */
     public void initDone()
     {
-        finished = true;
+        initFinished = true;
     }
 
     public void psSnapshot()
