@@ -78,9 +78,9 @@ final class Fuzzer
         MachineConfig machine = MachineConfig.of(c.arch(), c.ncpu(), c.memBytes()).withSeed(c.seed()).withInjects(injects);
         int mhz = runs.registry().get(c.arch()).defaults().clockMhz();
         ExitModel model = c.exitModel();
-        // A generated run takes well under a simulated minute; more means something never ends.
-        RunConfig run = new RunConfig(workload, model, model == ExitModel.DIRECT ? ExitSwitch.TOIDLE : ExitSwitch.NONE,
-                RunConfig.DEFAULT_MAXPROC, 60L * mhz * 1_000_000L, false, List.of(), false);
+        // The default limit: a killed sleeper's timer may lie far ahead (sleep 10^12 cycles), and a
+        // timer past the limit stops a run even when its work is done (kernel-core, reported).
+        RunConfig run = RunConfig.of(workload, mhz).withExitModel(model, model == ExitModel.DIRECT ? ExitSwitch.TOIDLE : ExitSwitch.NONE);
         Kernel kernel;
         try {
             kernel = runs.boot(machine, run);
