@@ -157,6 +157,22 @@ public abstract class KernelContract
         assertThat(orphan.threads()).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @EnumSource(ExitModel.class)
+    void theRunEndsOnlyAfterTheKernelThreadsFinishedEveryExit(ExitModel model)
+    {
+        // Found by fugu fuzz: the reaper (LIFO) makes the zombie before it frees a sibling thread's
+        // stack; the run must not stop with that stack still on the deadproc list.
+        RunSummary s = run(machine(8).withMem(128L << 20), """
+                proc main { fork parent }
+                proc parent { spawn 4 kid }
+                proc kid { thread t }
+                proc t { sleep 258785 }
+                """, model);
+        assertThat(s.leakedFrames()).isZero();
+        assertThat(s.threadsExited()).isEqualTo(4);
+    }
+
     @Test
     void saNocldwaitChildrenNeverBecomeZombiesOfTheirParent()
     {
