@@ -89,9 +89,6 @@ class TestLimits
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("kernel-core bug (main 57ad19a), reported: Kernel.loop() looks at the next timer before initFinished, "
-            + "and a killed sleeper's timer is never cancelled, so a finished run whose stale timer lies past --max-sim-seconds "
-            + "is reported as stopped (exit 1)")
     void aKilledSleepersTimerDoesNotStopAFinishedRun()
             throws IOException
     {
