@@ -23,6 +23,8 @@ import java.io.PrintWriter;
                 WorkloadsCommand.class,
                 CompareCommand.class,
                 SweepCommand.class,
+                TestCommand.class,
+                FuzzCommand.class,
                 BenchCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class,
@@ -36,6 +38,8 @@ import java.io.PrintWriter;
                 "  fugu workloads --show configure",
                 "  fugu compare --arch all --ncpu 1,2,4,8 --plot compare.svg",
                 "  fugu sweep --arch i386 --ncpu 1,2,4 --seeds 5 --csv sweep.csv",
+                "  fugu test --arch all --ncpu 1,4",
+                "  fugu fuzz --count 1000 --seed 7",
         })
 public final class Fugu
         implements Runnable

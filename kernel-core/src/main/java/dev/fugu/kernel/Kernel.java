@@ -87,7 +87,7 @@ public final class Kernel
     private long hostNanos;
 
     /** A thread woken at a simulated time (tsleep timeout). */
-    private record Timer(long time, long seq, KThread thread, Object wchan) implements Comparable<Timer>
+    private record Timer(long time, long seq, KThread thread, Object wchan, long sleepGen) implements Comparable<Timer>
     {
         @Override
         public int compareTo(Timer o)
@@ -279,9 +279,14 @@ public final class Kernel
                 }
             }
             Timer timer = timers.peek();
+            while (timer != null && isStale(timer)) {
+                // Its sleep ended otherwise (a wakeup or a signal): the timeout was cancelled.
+                timers.poll();
+                timer = timers.peek();
+            }
             if (timer != null && timer.time() <= nextTime) {
                 if (timer.time() > run.maxSimCycles()) {
-                    stopReason = "stopped at --max-sim-seconds: simulated time passed " + run.maxSimCycles() + " cycles";
+                    stopAtLimit();
                     return;
                 }
                 timers.poll();
@@ -297,7 +302,7 @@ public final class Kernel
                 return;
             }
             if (nextTime > run.maxSimCycles()) {
-                stopReason = "stopped at --max-sim-seconds: simulated time passed " + run.maxSimCycles() + " cycles";
+                stopAtLimit();
                 return;
             }
             while (!psAt.isEmpty() && psAt.peekFirst() <= nextTime) {
@@ -310,6 +315,21 @@ public final class Kernel
             else {
                 step(next);
             }
+        }
+    }
+
+    private boolean isStale(Timer timer)
+    {
+        KThread thread = timer.thread();
+        return thread.stat != ProcState.SSLEEP || thread.wchan != timer.wchan() || thread.sleepGen != timer.sleepGen();
+    }
+
+    /** The run reached --max-sim-seconds: every CPU is brought to the limit, as idle if it had nothing to do. */
+    private void stopAtLimit()
+    {
+        stopReason = "stopped at --max-sim-seconds: simulated time passed " + run.maxSimCycles() + " cycles";
+        for (Cpu cpu : cpus) {
+            clocks.idleUntil(cpu.id(), run.maxSimCycles());
         }
     }
 
@@ -390,6 +410,7 @@ public final class Kernel
         Cpu cpu = cpus[thread.cpu];
         checker.beforeSleep(cpu.id(), thread, wmesg, machine.physmem().fpageq().isHeldBy(cpu.id()));
         costs.charge(cpu.id(), costs.sleep);
+        thread.sleepGen++;
         thread.wchan = wchan;
         thread.wmesg = wmesg;
         thread.runpri = prio;
@@ -402,7 +423,8 @@ public final class Kernel
     /** tsleep with a timeout: also woken when {@code cycles} have passed. */
     public void sleepFor(KThread thread, Object wchan, long cycles, int prio, String wmesg)
     {
-        timers.add(new Timer(clocks.now(thread.cpu) + cycles, timerSeq++, thread, wchan));
+        // The sleep below starts generation sleepGen + 1; a timer of an older sleep is stale.
+        timers.add(new Timer(clocks.now(thread.cpu) + cycles, timerSeq++, thread, wchan, thread.sleepGen + 1));
         sleep(thread, wchan, prio, wmesg);
     }
 

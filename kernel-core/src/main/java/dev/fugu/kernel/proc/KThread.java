@@ -33,6 +33,8 @@ public final class KThread
     public int usrpri = Priorities.PUSER;
     /** Wait channel while sleeping (p_wchan). */
     public Object wchan;
+    /** Counts this thread's sleeps, so a timeout armed for an earlier sleep is recognised as stale. */
+    public long sleepGen;
     public String wmesg;
     public Pcb pcb;
     /** Kernel stack frames (the u-area), or null once freed. */
