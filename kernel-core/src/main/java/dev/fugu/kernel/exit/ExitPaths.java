@@ -189,7 +189,7 @@ public final class ExitPaths
                     md.cpuExit(cpu, t.pcb);
                     // Deactivate the exiting address space before the vmspace is freed.
                     md.pmapDeactivate(cpu, t.pcb);
-                    k.trace().phase(cpu, "cpu_exit", start, k.now(cpu), t.toString());
+                    k.trace().phase(cpu, "cpu_exit", start, k.now(cpu), t, "");
                     pc = SWITCH;
                     return Step.NEXT;
                 }
@@ -393,7 +393,7 @@ public final class ExitPaths
                     freeStack(cpu, t);
                 }
             }
-            k.trace().phase(cpu, "exit1", entered, k.now(cpu), t + (designated ? " (process)" : " (thread)"));
+            k.trace().phase(cpu, "exit1", entered, k.now(cpu), t, designated ? " (process)" : " (thread)");
             // sched_exit(): onto this CPU's deadproc list; the kernel lock goes with the switch.
             c.deadproc.addLast(t);
             k.klock().releaseAll(cpu);
@@ -437,7 +437,7 @@ public final class ExitPaths
     {
         long end = k.now(cpu);
         k.stats().teardown(cpu, start, end, ledger);
-        k.trace().phase(cpu, what, start, end, ledger.pagesFreed() + " pages, " + ledger.stackPagesFreed() + " stack pages");
+        k.trace().phase(cpu, what, start, end, ledger, "");
     }
 
     /** Marks {@code pr} a zombie (or hands a PS_NOZOMBIE process to init), SIGCHLD and wakeup. */

@@ -56,9 +56,18 @@ public final class Trace
     /** A phase of a kernel path (exit1 MI work, teardown, cpu_exit...) as a complete event. */
     public void phase(int cpu, String name, long start, long end, String args)
     {
+        phase(cpu, name, start, end, args, "");
+    }
+
+    /**
+     * As {@link #phase(int, String, long, long, String)}, the arguments being {@code subject}
+     * followed by {@code more}: the text is built only when a trace is recorded.
+     */
+    public void phase(int cpu, String name, long start, long end, Object subject, String more)
+    {
         hash = mix(mix(hash, start), end);
         if (recording && end > start) {
-            events.add(new Event(cpu, name, "exit", start, end - start, args));
+            events.add(new Event(cpu, name, "exit", start, end - start, subject + more));
         }
     }
 

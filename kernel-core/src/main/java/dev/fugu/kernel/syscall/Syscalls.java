@@ -243,45 +243,28 @@ public final class Syscalls
 
     private void expect(KThread t, ExpectKind kind, long value)
     {
-        boolean ok;
-        String got;
-        switch (kind) {
-            case EXITED -> {
-                ok = t.lastWait == KThread.WAIT_EXITED && t.lastWaitValue == value;
-                got = describeWait(t);
-            }
-            case SIGNALED -> {
-                ok = t.lastWait == KThread.WAIT_SIGNALED && t.lastWaitValue == value;
-                got = describeWait(t);
-            }
-            case ECHILD -> {
-                ok = t.lastWait == KThread.WAIT_ECHILD;
-                got = describeWait(t);
-            }
-            case NONE -> {
-                ok = t.lastWait == KThread.WAIT_NONE;
-                got = describeWait(t);
-            }
-            case EVENTS -> {
-                ok = t.lastEvents == value;
-                got = t.lastEvents < 0 ? "no kevent" : t.lastEvents + " events";
-            }
-            case EAGAIN -> {
-                ok = t.lastFork == KThread.FORK_EAGAIN;
-                got = t.lastFork == KThread.FORK_OK ? "fork succeeded" : "no fork";
-            }
-            default -> throw new IllegalStateException("expect " + kind);
-        }
+        boolean ok = switch (kind) {
+            case EXITED -> t.lastWait == KThread.WAIT_EXITED && t.lastWaitValue == value;
+            case SIGNALED -> t.lastWait == KThread.WAIT_SIGNALED && t.lastWaitValue == value;
+            case ECHILD -> t.lastWait == KThread.WAIT_ECHILD;
+            case NONE -> t.lastWait == KThread.WAIT_NONE;
+            case EVENTS -> t.lastEvents == value;
+            case EAGAIN -> t.lastFork == KThread.FORK_EAGAIN;
+        };
         if (ok) {
             k.stats().expectsPassed++;
+            return;
         }
-        else {
-            k.stats().expectsFailed++;
-            if (k.stats().expectFailures.size() < 20) {
-                var position = t.cursor.statement().position();
-                k.stats().expectFailures.add(workload.file() + ":" + position.line() + ":" + position.column() + ": "
-                        + t.cursor.statement().toSource() + " failed in pid " + t.process().pid() + ": got " + got);
-            }
+        k.stats().expectsFailed++;
+        if (k.stats().expectFailures.size() < 20) {
+            String got = switch (kind) {
+                case EVENTS -> t.lastEvents < 0 ? "no kevent" : t.lastEvents + " events";
+                case EAGAIN -> t.lastFork == KThread.FORK_OK ? "fork succeeded" : "no fork";
+                default -> describeWait(t);
+            };
+            var position = t.cursor.statement().position();
+            k.stats().expectFailures.add(workload.file() + ":" + position.line() + ":" + position.column() + ": "
+                    + t.cursor.statement().toSource() + " failed in pid " + t.process().pid() + ": got " + got);
         }
     }
 
