@@ -1,5 +1,6 @@
 package dev.fugu.arch.arm64;
 
+import dev.fugu.kernel.md.CostKeys;
 import dev.fugu.kernel.md.Access;
 import dev.fugu.kernel.md.CostTable;
 import dev.fugu.kernel.md.MachineContext;
@@ -128,18 +129,18 @@ final class Arm64MachineDependent
         this.ttbrAsid = new int[ncpu];
         this.curpcb = new Arm64Pcb[ncpu];
 
-        this.switchSave = costs.cycles(Arm64Costs.SWITCH_SAVE);
-        this.switchRestore = costs.cycles(Arm64Costs.SWITCH_RESTORE);
-        this.ttbLoad = costs.cycles(Arm64Costs.TTB_LOAD);
-        this.tlbFlushCost = costs.cycles(Arm64Costs.TLB_FLUSH);
-        this.tlbInvalidatePage = costs.cycles(Arm64Costs.TLB_INVALIDATE_PAGE);
-        this.walkLevel = costs.cycles(Arm64Costs.TLB_WALK_LEVEL);
-        this.tlbHit = costs.cycles(Arm64Costs.TLB_HIT);
-        this.pteWrite = costs.cycles(Arm64Costs.PTE_WRITE);
-        this.ptpAlloc = costs.cycles(Arm64Costs.PTP_ALLOC);
-        this.ptpFree = costs.cycles(Arm64Costs.PTP_FREE);
-        this.forkPcb = costs.cycles(Arm64Costs.FORK_PCB);
-        this.exitCpu = costs.cycles(Arm64Costs.EXIT_CPU);
+        this.switchSave = costs.cycles(CostKeys.SWITCH_SAVE);
+        this.switchRestore = costs.cycles(CostKeys.SWITCH_RESTORE);
+        this.ttbLoad = costs.cycles(CostKeys.TTB_LOAD);
+        this.tlbFlushCost = costs.cycles(CostKeys.TLB_FLUSH);
+        this.tlbInvalidatePage = costs.cycles(CostKeys.TLB_INVALIDATE_PAGE);
+        this.walkLevel = costs.cycles(CostKeys.TLB_WALK_LEVEL);
+        this.tlbHit = costs.cycles(CostKeys.TLB_HIT);
+        this.pteWrite = costs.cycles(CostKeys.PTE_WRITE);
+        this.ptpAlloc = costs.cycles(CostKeys.PTP_ALLOC);
+        this.ptpFree = costs.cycles(CostKeys.PTP_FREE);
+        this.forkPcb = costs.cycles(CostKeys.FORK_PCB);
+        this.exitCpu = costs.cycles(CostKeys.EXIT_CPU);
         this.dsbIsh = costs.cycles(Arm64Costs.DSB_ISH);
         this.faultFixup = costs.cycles(Arm64Costs.FAULT_FIXUP);
         this.asidAlloc = costs.cycles(Arm64Costs.ASID_ALLOC);

@@ -1,5 +1,6 @@
 package dev.fugu.arch.i386;
 
+import dev.fugu.kernel.md.CostKeys;
 import dev.fugu.kernel.md.CostEntry;
 import dev.fugu.kernel.md.CostTable;
 
@@ -11,20 +12,6 @@ import java.util.List;
  */
 final class I386Costs
 {
-    static final String SWITCH_SAVE = "md.switch.save";
-    static final String SWITCH_RESTORE = "md.switch.restore";
-    static final String TTB_LOAD = "md.ttb.load";
-    static final String TLB_FLUSH = "md.tlb.flush";
-    static final String TLB_INVALIDATE_PAGE = "md.tlb.invalidate_page";
-    static final String TLB_WALK_LEVEL = "md.tlb.walk_level";
-    static final String TLB_HIT = "md.tlb.hit";
-    static final String IPI_SEND = "md.ipi.send";
-    static final String IPI_RECEIVE = "md.ipi.receive";
-    static final String PTE_WRITE = "md.pte.write";
-    static final String PTP_ALLOC = "md.ptp.alloc";
-    static final String PTP_FREE = "md.ptp.free";
-    static final String FORK_PCB = "md.fork.pcb";
-    static final String EXIT_CPU = "md.exit.cpu";
     static final String SHOOT_WAIT = "md.i386.shoot_wait";
     static final String PMAP_CREATE = "md.i386.pmap_create";
     static final String PMAP_DESTROY = "md.i386.pmap_destroy";
@@ -36,47 +23,47 @@ final class I386Costs
     static CostTable defaults()
     {
         return CostTable.of(List.of(
-                new CostEntry(SWITCH_SAVE, 40,
+                new CostEntry(CostKeys.SWITCH_SAVE, 40,
                         "cpu_switchto: push %ebx/%esi/%edi, save %esp/%ebp in the old pcb (locore.s)",
                         "estimate: about ten register moves and stores that hit L1, ~4 cycles each"),
-                new CostEntry(SWITCH_RESTORE, 120,
+                new CostEntry(CostKeys.SWITCH_RESTORE, 120,
                         "cpu_switchto: load the new stack, curproc/curpcb, GDT user descriptors, ltr of the TSS, %cr0 (FPU TS bit)",
                         "estimate: ltr and the %cr0 write are serialising (tens of cycles each on P6/Core); the rest are L1 stores"),
-                new CostEntry(TTB_LOAD, 150,
+                new CostEntry(CostKeys.TTB_LOAD, 150,
                         "movl %eax,%cr3: load the page directory (PAE: the PDPT and its 4 PDPTE registers)",
                         "estimate: a serialising control-register write, 100-200 cycles on P6/Core-era cores; "
                                 + "PAE loads the four PDPTEs from memory as part of it (Intel SDM Vol. 3A §4.4.1)"),
-                new CostEntry(TLB_FLUSH, 100,
+                new CostEntry(CostKeys.TLB_FLUSH, 100,
                         "dropping every non-global TLB entry on a %cr3 load or tlbflush() (Intel SDM Vol. 3A §4.10.4.1)",
                         "estimate: the flush itself is cheap; the cost is the refill misses that follow, which the walk cost charges separately"),
-                new CostEntry(TLB_INVALIDATE_PAGE, 120,
+                new CostEntry(CostKeys.TLB_INVALIDATE_PAGE, 120,
                         "invlpg of one page (pmap_update_pg)",
                         "estimate: invlpg is serialising, ~100-250 cycles on Intel cores of the i386 era"),
-                new CostEntry(TLB_WALK_LEVEL, 25,
+                new CostEntry(CostKeys.TLB_WALK_LEVEL, 25,
                         "one page-table entry read by the hardware walker on a TLB miss (PDE, PTE; PAE PDPTEs come from registers)",
                         "estimate: a paging-structure read that hits L1/L2 (Intel SDM Vol. 3A §4.10.3 paging-structure caches aside)"),
-                new CostEntry(TLB_HIT, 1,
+                new CostEntry(CostKeys.TLB_HIT, 1,
                         "a translation served by the TLB",
                         "estimate: pipelined with the access, about one cycle of extra latency"),
-                new CostEntry(IPI_SEND, 400,
+                new CostEntry(CostKeys.IPI_SEND, 400,
                         "i386_fast_ipi(): one write of the local APIC ICR per target CPU (LAPIC_IPI_INVLPG/INVLRANGE/INVLTLB)",
                         "estimate: xAPIC MMIO write to the ICR plus the delivery-status poll, a few hundred cycles"),
-                new CostEntry(IPI_RECEIVE, 1200,
+                new CostEntry(CostKeys.IPI_RECEIVE, 1200,
                         "the target's shootdown interrupt: entry, invalidation loop setup, tlb_shoot_wait decrement, iret (apicvec.s)",
                         "estimate: interrupt entry and exit on a 32-bit x86 cost roughly 1000+ cycles with the handler"),
-                new CostEntry(PTE_WRITE, 20,
+                new CostEntry(CostKeys.PTE_WRITE, 20,
                         "one PTE/PDE store (i386_atomic_testset_ul / a locked cmpxchg8b for PAE)",
                         "estimate: a locked read-modify-write, ~20 cycles uncontended"),
-                new CostEntry(PTP_ALLOC, 1000,
+                new CostEntry(CostKeys.PTP_ALLOC, 1000,
                         "pmap_alloc_ptp(): uvm_pagealloc(UVM_PGA_ZERO) of a page-table page, zeroing 4 KB, PDE install",
                         "estimate: zeroing 4 KB at ~8 bytes/cycle is ~500 cycles, plus allocator bookkeeping"),
-                new CostEntry(PTP_FREE, 300,
+                new CostEntry(CostKeys.PTP_FREE, 300,
                         "pmap_drop_ptp()/uvm_pagefree() of a page-table page",
                         "estimate: unlinking the vm_page and returning it; the allocator's own lock and tree work is charged by the MI side"),
-                new CostEntry(FORK_PCB, 800,
+                new CostEntry(CostKeys.FORK_PCB, 800,
                         "cpu_fork(): copy the parent's pcb and build the child's switchframe and trapframe (vm_machdep.c)",
                         "estimate: copying ~1 KB of pcb and frames plus setup, ~1 cycle per 2 bytes"),
-                new CostEntry(EXIT_CPU, 300,
+                new CostEntry(CostKeys.EXIT_CPU, 300,
                         "cpu_exit(): npxdrop() of the FPU state and LDT clean-up before the final switch",
                         "estimate: clts/fninit-style FPU release and a few stores"),
                 new CostEntry(SHOOT_WAIT, 200,

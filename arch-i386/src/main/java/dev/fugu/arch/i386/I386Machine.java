@@ -1,5 +1,6 @@
 package dev.fugu.arch.i386;
 
+import dev.fugu.kernel.md.CostKeys;
 import dev.fugu.kernel.md.Access;
 import dev.fugu.kernel.md.CostTable;
 import dev.fugu.kernel.md.MachineContext;
@@ -198,20 +199,20 @@ final class I386Machine
             largeFrameMask = LGFRAME_32;
         }
 
-        costSave = costs.cycles(I386Costs.SWITCH_SAVE);
-        costRestore = costs.cycles(I386Costs.SWITCH_RESTORE);
-        costTtbLoad = costs.cycles(I386Costs.TTB_LOAD);
-        costFlush = costs.cycles(I386Costs.TLB_FLUSH);
-        costInvlpg = costs.cycles(I386Costs.TLB_INVALIDATE_PAGE);
-        costWalkLevel = costs.cycles(I386Costs.TLB_WALK_LEVEL);
-        costHit = costs.cycles(I386Costs.TLB_HIT);
-        costIpiSend = costs.cycles(I386Costs.IPI_SEND);
-        costIpiReceive = costs.cycles(I386Costs.IPI_RECEIVE);
-        costPteWrite = costs.cycles(I386Costs.PTE_WRITE);
-        costPtpAlloc = costs.cycles(I386Costs.PTP_ALLOC);
-        costPtpFree = costs.cycles(I386Costs.PTP_FREE);
-        costForkPcb = costs.cycles(I386Costs.FORK_PCB);
-        costExitCpu = costs.cycles(I386Costs.EXIT_CPU);
+        costSave = costs.cycles(CostKeys.SWITCH_SAVE);
+        costRestore = costs.cycles(CostKeys.SWITCH_RESTORE);
+        costTtbLoad = costs.cycles(CostKeys.TTB_LOAD);
+        costFlush = costs.cycles(CostKeys.TLB_FLUSH);
+        costInvlpg = costs.cycles(CostKeys.TLB_INVALIDATE_PAGE);
+        costWalkLevel = costs.cycles(CostKeys.TLB_WALK_LEVEL);
+        costHit = costs.cycles(CostKeys.TLB_HIT);
+        costIpiSend = costs.cycles(CostKeys.IPI_SEND);
+        costIpiReceive = costs.cycles(CostKeys.IPI_RECEIVE);
+        costPteWrite = costs.cycles(CostKeys.PTE_WRITE);
+        costPtpAlloc = costs.cycles(CostKeys.PTP_ALLOC);
+        costPtpFree = costs.cycles(CostKeys.PTP_FREE);
+        costForkPcb = costs.cycles(CostKeys.FORK_PCB);
+        costExitCpu = costs.cycles(CostKeys.EXIT_CPU);
         costShootWait = costs.cycles(I386Costs.SHOOT_WAIT);
         costPmapCreate = costs.cycles(I386Costs.PMAP_CREATE);
         costPmapDestroy = costs.cycles(I386Costs.PMAP_DESTROY);

@@ -5,6 +5,7 @@ import dev.fugu.kernel.boot.ConfigException;
 import dev.fugu.kernel.boot.MachineConfig;
 import dev.fugu.kernel.md.ArchPlugin;
 import dev.fugu.kernel.md.CostEntry;
+import dev.fugu.kernel.md.CostKeys;
 import dev.fugu.kernel.md.MachineDependent;
 import dev.fugu.kernel.stats.RunSummary;
 import dev.fugu.kernel.testing.TestMachines;
@@ -82,9 +83,10 @@ public abstract class ArchPluginContract
         assertThat(md.pagingLevels()).isBetween(2, 5);
         assertThat(md.pagingMode()).isNotBlank();
         assertThat(md.costs().entries()).extracting(CostEntry::key).contains(
-                "md.switch.save", "md.switch.restore", "md.ttb.load", "md.tlb.flush", "md.tlb.invalidate_page",
-                "md.tlb.walk_level", "md.tlb.hit", "md.ipi.send", "md.ipi.receive", "md.pte.write",
-                "md.ptp.alloc", "md.ptp.free", "md.fork.pcb", "md.exit.cpu");
+                CostKeys.SWITCH_SAVE, CostKeys.SWITCH_RESTORE, CostKeys.TTB_LOAD, CostKeys.TLB_FLUSH,
+                CostKeys.TLB_INVALIDATE_PAGE, CostKeys.TLB_WALK_LEVEL, CostKeys.TLB_HIT, CostKeys.IPI_SEND,
+                CostKeys.IPI_RECEIVE, CostKeys.PTE_WRITE, CostKeys.PTP_ALLOC, CostKeys.PTP_FREE, CostKeys.FORK_PCB,
+                CostKeys.EXIT_CPU);
         assertThat(plugin().defaultCosts().entries()).allSatisfy(entry -> {
             assertThat(entry.description()).isNotBlank();
             assertThat(entry.source()).isNotBlank();
