@@ -363,35 +363,57 @@ public final class Syscalls
     }
 
     /**
+     * A system call as a kernel path: the trap's entry is its first step, then the call's own
+     * steps ({@link #call}), numbered from 1 in {@code pc}.
+     */
+    abstract class SyscallPath
+            implements KernelPath
+    {
+        protected final KThread t;
+        protected int pc;
+
+        SyscallPath(KThread t)
+        {
+            this.t = t;
+        }
+
+        @Override
+        public final Step step()
+        {
+            if (pc == 0) {
+                costs.charge(t.cpu, costs.syscall);
+                pc = 1;
+                return Step.NEXT;
+            }
+            return call();
+        }
+
+        protected abstract Step call();
+    }
+
+    /**
      * Models fork1() in sys/kern/kern_fork.c for the workload's {@code fork}/{@code spawn}: one
      * child per step, under the kernel lock, EAGAIN past maxproc.
      */
     final class ForkPath
-            implements KernelPath
+            extends SyscallPath
     {
-        private final KThread t;
         private final long count;
         private final int program;
-        private int pc;
         private long done;
         private boolean failed;
 
         ForkPath(KThread t, long count, int program)
         {
-            this.t = t;
+            super(t);
             this.count = count;
             this.program = program;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
             switch (pc) {
-                case 0 -> {
-                    costs.charge(t.cpu, costs.syscall);
-                    pc = 1;
-                    return Step.NEXT;
-                }
                 case 1 -> {
                     if (!lock(t)) {
                         return Step.BLOCKED;
@@ -466,26 +488,19 @@ public final class Syscalls
 
     /** Models sys___tfork(): another thread in this process, running {@code program}. */
     final class ThreadPath
-            implements KernelPath
+            extends SyscallPath
     {
-        private final KThread t;
         private final int program;
-        private int pc;
 
         ThreadPath(KThread t, int program)
         {
-            this.t = t;
+            super(t);
             this.program = program;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
-            if (pc == 0) {
-                costs.charge(t.cpu, costs.syscall);
-                pc = 1;
-                return Step.NEXT;
-            }
             if (pc == 1) {
                 if (!lock(t)) {
                     return Step.BLOCKED;
@@ -525,29 +540,22 @@ public final class Syscalls
      * new vmspace replaces the old one, whose teardown is counted under {@code exec.*}.
      */
     final class ExecPath
-            implements KernelPath
+            extends SyscallPath
     {
-        private final KThread t;
         private final int program;
-        private int pc;
 
         ExecPath(KThread t, int program)
         {
-            this.t = t;
+            super(t);
             this.program = program;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
             int cpu = t.cpu;
             KProcess process = t.process();
             switch (pc) {
-                case 0 -> {
-                    costs.charge(cpu, costs.syscall);
-                    pc = 1;
-                    return Step.NEXT;
-                }
                 case 1 -> {
                     if (!lock(t)) {
                         return Step.BLOCKED;
@@ -609,28 +617,22 @@ public final class Syscalls
      * return at once, else sleep until a child changes. {@code all} repeats until ECHILD.
      */
     final class WaitPath
-            implements KernelPath, Interruptible
+            extends SyscallPath
+            implements Interruptible
     {
-        private final KThread t;
         private final boolean nohang;
         private final boolean all;
-        private int pc;
 
         WaitPath(KThread t, boolean nohang, boolean all)
         {
-            this.t = t;
+            super(t);
             this.nohang = nohang;
             this.all = all;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
-            if (pc == 0) {
-                costs.charge(t.cpu, costs.syscall);
-                pc = 1;
-                return Step.NEXT;
-            }
             if (t.process().pendingSig != 0) {
                 return Step.DONE;
             }
@@ -728,26 +730,19 @@ public final class Syscalls
 
     /** EVFILT_PROC NOTE_EXIT on {@code last} or every live child (filt_procattach). */
     final class WatchPath
-            implements KernelPath
+            extends SyscallPath
     {
-        private final KThread t;
         private final Target target;
-        private int pc;
 
         WatchPath(KThread t, Target target)
         {
-            this.t = t;
+            super(t);
             this.target = target;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
-            if (pc == 0) {
-                costs.charge(t.cpu, costs.syscall);
-                pc = 1;
-                return Step.NEXT;
-            }
             List<KProcess> victims = targets(t.process(), target);
             if (target == Target.LAST && t.process().last == null) {
                 k.stats().esrch++;
@@ -767,26 +762,20 @@ public final class Syscalls
 
     /** kevent(2) waiting for {@code wanted} NOTE_EXIT events. */
     final class KeventPath
-            implements KernelPath, Interruptible
+            extends SyscallPath
+            implements Interruptible
     {
-        private final KThread t;
         private final long wanted;
-        private int pc;
 
         KeventPath(KThread t, long wanted)
         {
-            this.t = t;
+            super(t);
             this.wanted = wanted;
         }
 
         @Override
-        public Step step()
+        protected Step call()
         {
-            if (pc == 0) {
-                costs.charge(t.cpu, costs.syscall);
-                pc = 1;
-                return Step.NEXT;
-            }
             KProcess me = t.process();
             if (me.pendingSig != 0) {
                 return Step.DONE;
