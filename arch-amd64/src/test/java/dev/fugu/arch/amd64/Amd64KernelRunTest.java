@@ -86,7 +86,6 @@ class Amd64KernelRunTest
 
     /** Multi-threaded exits under the reaper: every u-area comes back (a leak here was an MI kernel bug, since fixed). */
     @org.junit.jupiter.api.Test
-
     void threadedExitsRunCleanUnderTheReaper()
     {
         assertThat(runThreads(config(Map.of()), ExitModel.REAPER).simCycles()).isPositive();
