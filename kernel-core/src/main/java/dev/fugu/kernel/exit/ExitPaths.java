@@ -327,7 +327,6 @@ public final class ExitPaths
         private Step dead(int cpu)
         {
             t.stat = ProcState.SDEAD;
-            t.deadAt = k.now(cpu);
             if (!designated) {
                 if (model == ExitModel.DIRECT) {
                     pr.deadSiblings.add(t);

@@ -70,7 +70,6 @@ public final class KProcess
     public KProcess last;
     /** Processes whose exit this process watches with EVFILT_PROC (its kqueue's knotes). */
     public int keventsPending;
-    public int keventsWanted;
     /** Simulated time of _exit entry, for exit latency. */
     public long exitStart = -1;
     /** The wait channel a parent sleeps on in wait4 (the process itself in OpenBSD). */

@@ -43,15 +43,16 @@ public final class KThread
     public KernelPath path;
     /** What this thread runs in user mode; null for kernel threads. */
     public WorkloadCursor cursor;
-    /** Result of the last blocking syscall, for a following {@code expect}. */
+    /** Time this thread spent in user mode, in the kernel and spinning (its share of tuagg). */
     public long userCycles;
     public long sysCycles;
     public long spinCycles;
     /** Remaining cycles of a user statement cut by preemption. */
     public long pendingUserCycles;
-    /** Remaining pages of a memory statement cut by preemption. */
+    /** Pages of the memory statement about to run, and which statement (an Opcode ordinal). */
     public long pendingPages;
     public int pendingOp;
+    /** Running on a CPU now (its stack must not be freed). */
     public boolean onCpu;
     /** Kernel-lock recursions given up across a sleep, retaken when the thread runs again. */
     public int klockSaved;
@@ -64,12 +65,8 @@ public final class KThread
     public int lastWaitValue;
     public long lastEvents = -1;
     public int lastFork = NO_RESULT;
-    /** Rotates over the vmspace's pages for read/write. */
-    public long memIndex;
     /** System cycles at exit1() entry: what exit costs the process is measured from here. */
     public long exitSysStart;
-    /** Simulated time this thread went SDEAD, for checks. */
-    public long deadAt = -1;
 
     public static final int NO_RESULT = 0;
     public static final int WAIT_EXITED = 1;

@@ -596,7 +596,6 @@ public final class Syscalls
                         return Step.DONE;
                     }
                     t.cursor.exec(program);
-                    t.memIndex = 0;
                     process.command = command;
                     k.klock().leave(cpu);
                     return Step.DONE;
