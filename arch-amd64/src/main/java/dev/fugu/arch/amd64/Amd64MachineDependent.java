@@ -634,8 +634,11 @@ public final class Amd64MachineDependent
         long pa = result & ~PAGE_MASK;
         Amd64Pmap owner = Pte.isKernelVa(va) ? kernelPmap : root;
         Tlb tlb = tlbs[cpu];
-        tlb.insert(tag, vpn, pa, perms, owner);
-        int entry = tlb.lookup(tag, vpn);
+        int entry = tlb.insert(tag, vpn, pa, perms, owner);
+        if ((perms & Tlb.GLOBAL) != 0) {
+            // A global entry is found after any entry for (tag, vpn): ask as lookups do.
+            entry = tlb.lookup(tag, vpn);
+        }
         tlbGen[cpu][entry] = owner.gen;
         return pa | (va & PAGE_MASK);
     }

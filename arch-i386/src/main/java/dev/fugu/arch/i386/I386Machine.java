@@ -1039,8 +1039,12 @@ final class I386Machine
             perms |= Tlb.DIRTY;
         }
         I386Pmap owner = va >= KERNBASE ? kernel : pm;
-        tlb.insert(TAG, vpn, pa & ~PAGE_MASK, perms, owner);
-        tlbGeneration[cpu][tlb.lookup(TAG, vpn)] = owner.generation;
+        int filled = tlb.insert(TAG, vpn, pa & ~PAGE_MASK, perms, owner);
+        if ((perms & Tlb.GLOBAL) != 0) {
+            // A global entry is found after any entry for (TAG, vpn): ask as lookups do.
+            filled = tlb.lookup(TAG, vpn);
+        }
+        tlbGeneration[cpu][filled] = owner.generation;
         return pa;
     }
 

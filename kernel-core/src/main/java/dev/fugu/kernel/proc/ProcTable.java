@@ -20,6 +20,8 @@ public final class ProcTable
 
     private final KProcess[] byPid = new KProcess[PID_MAX + 1];
     private final int[] oldpids = new int[NUM_OLDPIDS];
+    /** How many times each pid is in {@link #oldpids} (the ring starts as NUM_OLDPIDS zeros). */
+    private final short[] oldpidCount = new short[PID_MAX + 1];
     private int oldpidIndex;
     private final SplittableRandom random;
     private final int maxproc;
@@ -36,6 +38,7 @@ public final class ProcTable
         }
         this.maxproc = maxproc;
         this.random = random;
+        oldpidCount[0] = NUM_OLDPIDS;
     }
 
     /** Creates a process with a fixed pid (proc0, init). */
@@ -80,12 +83,7 @@ public final class ProcTable
 
     private boolean recentlyFreed(int pid)
     {
-        for (int old : oldpids) {
-            if (old == pid) {
-                return true;
-            }
-        }
-        return false;
+        return oldpidCount[pid] != 0;
     }
 
     /** exit1(): off allprocess, onto zombprocess unless it will never be a zombie. */
@@ -102,7 +100,9 @@ public final class ProcTable
             throw new IllegalStateException("pid " + process.pid() + " is not " + process);
         }
         byPid[process.pid()] = null;
+        oldpidCount[oldpids[oldpidIndex]]--;
         oldpids[oldpidIndex] = process.pid();
+        oldpidCount[process.pid()]++;
         oldpidIndex = (oldpidIndex + 1) % NUM_OLDPIDS;
         allprocess.remove(process);
         zombprocess.remove(process);

@@ -29,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Uvm
 {
+    private static final long PRESIZE_SLOTS_MAX = 4096;
+
     private static final int READ_WRITE = Access.PROT_READ | Access.PROT_WRITE;
 
     private final MachineDependent md;
@@ -254,6 +256,13 @@ public final class Uvm
         // The entry grows page by page as the pages are faulted in, so a touch that runs out of
         // memory leaves an entry no longer than what was really allocated.
         long end = start + (pages << pageShift);
+        // Room for the whole touch at once (host memory only: the amap's slot array is not
+        // modelled state, and ensure() below stays a no-op instead of copying as it doubles).
+        // Large touches (which may run out of memory early) still grow by doubling.
+        long total = (end - heap.start()) >>> pageShift;
+        if (total <= PRESIZE_SLOTS_MAX) {
+            heap.amap.ensure((int) total);
+        }
         for (long va = start; va != end; va += pageSize) {
             heap.end = va + pageSize;
             heap.amap.ensure(heap.slots(pageShift));

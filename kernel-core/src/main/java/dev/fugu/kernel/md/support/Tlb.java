@@ -116,7 +116,7 @@ public final class Tlb
      * Fills an entry after a walk, replacing any entry for the same (tag, vpn). An entry with
      * {@link #GLOBAL} matches under every tag.
      */
-    public void insert(int hardwareTag, long vpn, long pa, int entryPerms, Pmap owner)
+    public int insert(int hardwareTag, long vpn, long pa, int entryPerms, Pmap owner)
     {
         int tag = (entryPerms & GLOBAL) != 0 ? GLOBAL_TAG : hardwareTag;
         int existing = find(tag, vpn);
@@ -140,6 +140,7 @@ public final class Tlb
             slot = (slot + 1) & mask;
         }
         index[slot] = victim;
+        return victim;
     }
 
     /** invlpg / tlbi vae1: drops the entry for {@code vpn} under {@code tag}, and a global one for it. */
