@@ -1,18 +1,29 @@
 package dev.fugu.kernel.sim;
 
-import java.util.SplittableRandom;
-
 /**
  * Per-step cost jitter: each charge varies by up to ±5%, drawn from the run's seed, as caches,
  * branch predictors and memory timing vary on a real machine. Same seed, same draws.
+ *
+ * <p>The draws are those of {@code new java.util.SplittableRandom(seed ^ K).nextInt(103)}, with
+ * the generator written out here: it runs on every charge (hundreds per simulated process), and
+ * the JDK's bounded draw goes through an interface call and a division by a bound it does not
+ * know. Writing it out also pins the sequence to this file rather than to a JDK version.
  */
 public final class Jitter
 {
-    private final SplittableRandom random;
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    private static final int BOUND = 103;
+    // Draws are made a block at a time: the loop has no dependence between draws but the seed's
+    // addition, so the CPU overlaps their multiplies; one charge then costs an array load.
+    private static final int BLOCK = 512;
+
+    private long seed;
+    private final int[] permilles = new int[BLOCK];
+    private int next = BLOCK;
 
     public Jitter(long seed)
     {
-        this.random = new SplittableRandom(seed ^ 0x6A09E667F3BCC908L);
+        this.seed = seed ^ 0x6A09E667F3BCC908L;
     }
 
     /** {@code cycles} scaled by a factor in [0.95, 1.05], rounded; 0 stays 0. */
@@ -21,8 +32,36 @@ public final class Jitter
         if (cycles <= 0) {
             return 0;
         }
+        if (next == BLOCK) {
+            refill();
+        }
         // 1/1024 steps: -51..+51 is ±5%.
-        long permille = random.nextInt(103) - 51;
+        long permille = permilles[next++];
         return Math.max(1, cycles + cycles * permille / 1024);
+    }
+
+    // BLOCK draws of SplittableRandom.nextInt(103) - 51: RandomSupport.boundedNextInt's rejection
+    // loop over mix32 (a draw is rejected with probability 2^-25).
+    private void refill()
+    {
+        long s = seed;
+        int m = BOUND - 1;
+        for (int i = 0; i < BLOCK; i++) {
+            int u = mix32(s += GOLDEN_GAMMA) >>> 1;
+            int r = u % BOUND;
+            while (u + m - r < 0) {
+                u = mix32(s += GOLDEN_GAMMA) >>> 1;
+                r = u % BOUND;
+            }
+            permilles[i] = r - 51;
+        }
+        seed = s;
+        next = 0;
+    }
+
+    private static int mix32(long z)
+    {
+        z = (z ^ (z >>> 33)) * 0x62a9d9ed799705f5L;
+        return (int) (((z ^ (z >>> 28)) * 0xcb24d0a5c88c35b3L) >>> 32);
     }
 }
