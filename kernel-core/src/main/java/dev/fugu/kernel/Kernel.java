@@ -524,8 +524,8 @@ public final class Kernel
     /** The end of a run: no zombie left, and every pid and frame accounted for. */
     private void shutdownChecks()
     {
-        if (!procs.zombies().isEmpty()) {
-            throw new KernelPanic("zombie-unreaped", 0, procs.zombies().size() + " zombie(s) never reaped: " + procs.zombies());
+        if (procs.zombieCount() > 0) {
+            throw new KernelPanic("zombie-unreaped", 0, procs.zombieCount() + " zombie(s) never reaped: " + procs.zombies());
         }
         for (KProcess process : procs.all()) {
             if (process != init && process != proc0 && (reaper == null || process != reaper.process())) {

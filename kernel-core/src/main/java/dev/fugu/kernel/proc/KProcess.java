@@ -23,6 +23,10 @@ public final class KProcess
 
     private final int pid;
     private final long serial;
+    // p_list: the ProcTable list this process is on (allprocess or zombprocess), and its links.
+    ProcList list;
+    KProcess listPrev;
+    KProcess listNext;
     public String command;
     public KProcess parent;
     public final List<KProcess> children = new ArrayList<>();

@@ -1,8 +1,5 @@
 package dev.fugu.kernel.proc;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,9 +22,9 @@ public final class ProcTable
     private int oldpidIndex;
     private final SplittableRandom random;
     private final int maxproc;
-    /** allprocess: live processes (LinkedHashSet: deterministic order, O(1) removal). */
-    private final LinkedHashSet<KProcess> allprocess = new LinkedHashSet<>();
-    private final LinkedHashSet<KProcess> zombprocess = new LinkedHashSet<>();
+    /** allprocess: live processes; zombprocess: exited ones not yet reaped. */
+    private final ProcList allprocess = new ProcList();
+    private final ProcList zombprocess = new ProcList();
     private int nprocesses;
     private long serials;
 
@@ -124,21 +121,31 @@ public final class ProcTable
         return maxproc;
     }
 
-    public Collection<KProcess> live()
+    /** The live processes (allprocess), in creation order. */
+    public List<KProcess> live()
     {
-        return allprocess;
+        return List.copyOf(allprocess.toList());
     }
 
-    public Collection<KProcess> zombies()
+    /** The zombies (zombprocess), in the order they exited. */
+    public List<KProcess> zombies()
     {
-        return zombprocess;
+        return List.copyOf(zombprocess.toList());
     }
 
-    /** Every process holding a pid, live first then zombies, in creation order within each. */
+    public int zombieCount()
+    {
+        return zombprocess.size();
+    }
+
+    /**
+     * Every process holding a pid, live first then zombies, in creation order (live) and exit
+     * order (zombies).
+     */
     public List<KProcess> all()
     {
-        List<KProcess> all = new ArrayList<>(allprocess);
-        all.addAll(zombprocess);
+        List<KProcess> all = allprocess.toList();
+        all.addAll(zombprocess.toList());
         return all;
     }
 }

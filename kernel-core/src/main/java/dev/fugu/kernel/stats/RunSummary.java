@@ -113,7 +113,7 @@ public record RunSummary(
                 config.seed(), run.workload().name(), machine.md().pagingMode(), mhz,
                 simCycles, simCycles / (mhz * 1e6),
                 new Processes(stats.forked, stats.exited, stats.reaped, stats.zapped, stats.maxLive,
-                        kernel.procs().zombies().size(), stats.forkEagain),
+                        kernel.procs().zombieCount(), stats.forkEagain),
                 stats.threadsCreated, stats.threadsExited, total, byCause, stats.latencySummary(),
                 stats.teardown, stats.cpuSpread(), stats.maxParallel(), stats.exec, stats.execs,
                 md.tlbFlushes(), md.tlbInvalidations(), md.shootdownIpis(),

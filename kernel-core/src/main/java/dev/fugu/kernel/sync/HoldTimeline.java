@@ -54,6 +54,22 @@ public final class HoldTimeline
         if (end <= start) {
             return;
         }
+        int last = tail - 1;
+        if (last < head || starts[last] <= start) {
+            // The common case: the hold starts at or after the newest one; nothing follows it.
+            if (last >= head && ends[last] >= start) {
+                ends[last] = Math.max(ends[last], end);
+            }
+            else {
+                int at = tail == starts.length ? openSlot(tail) : tail++;
+                starts[at] = start;
+                ends[at] = end;
+            }
+            if (tail - head >= pruneAt) {
+                prune();
+            }
+            return;
+        }
         long s = start;
         long e = end;
         int i = floor(s);

@@ -28,8 +28,9 @@ import static java.util.Objects.requireNonNull;
  * {@code pmr.rotation}. All of it runs under the one global
  * {@code fpageq} spin mutex, so concurrent frees by several CPUs contend for it.
  *
- * <p>Host memory: one byte of ownership per frame and one (compressed) reference to contents,
- * which only page-table pages have, so 16 GB of simulated RAM needs about 20 MB.
+ * <p>Host memory: one byte of ownership per frame, one (compressed) reference to contents, which
+ * only page-table pages have, and a two-byte count of their non-zero words, so 16 GB of
+ * simulated RAM needs about 28 MB.
  */
 public final class PhysMem
         implements PhysicalMemory
@@ -49,6 +50,9 @@ public final class PhysMem
     private final SpinMutex fpageq;
     private final byte[] use;
     private final long[][] contents;
+    // Non-zero words in each page-table page: a page freed with none is already zero, so it is
+    // pooled as it is instead of being cleared again when reused.
+    private final short[] nonzero;
     private final long[] countByUse = new long[USES.length];
     private final RangeTree addr = new RangeTree(true);
     private final RangeTree size = new RangeTree(false);
@@ -89,6 +93,7 @@ public final class PhysMem
         this.fpageq = new SpinMutex("fpageq", requireNonNull(clocks, "clocks is null"));
         this.use = new byte[(int) frames];
         this.contents = new long[(int) frames][];
+        this.nonzero = new short[(int) frames];
         // uvm_pmr_init: all of RAM is one free range.
         Range all = newRange(0, frames);
         addr.insert(all.addrNode);
@@ -319,14 +324,13 @@ public final class PhysMem
     {
         long pfn = allocate(cpu, FrameUse.PAGE_TABLE);
         if (pfn != NO_FRAME) {
+            // Pooled pages are all zero (see freePageTablePage).
             long[] words = ptpPool.pollFirst();
             if (words == null) {
                 words = new long[wordsPerPage];
             }
-            else {
-                Arrays.fill(words, 0L);
-            }
             contents[(int) pfn] = words;
+            nonzero[(int) pfn] = 0;
         }
         return pfn;
     }
@@ -340,8 +344,12 @@ public final class PhysMem
         if (words != null && use[frame] == FREE) {
             contents[frame] = null;
             if (ptpPool.size() < PTP_POOL_MAX) {
+                if (nonzero[frame] != 0) {
+                    Arrays.fill(words, 0L);
+                }
                 ptpPool.addFirst(words);
             }
+            nonzero[frame] = 0;
         }
     }
 
@@ -354,7 +362,13 @@ public final class PhysMem
     @Override
     public void write64(long pa, long value)
     {
-        words(pa)[wordIndex(pa)] = value;
+        long[] words = words(pa);
+        int index = wordIndex(pa);
+        long old = words[index];
+        words[index] = value;
+        if ((old == 0) != (value == 0)) {
+            countNonzero(pa, value != 0);
+        }
     }
 
     @Override
@@ -369,14 +383,18 @@ public final class PhysMem
     {
         long[] words = words(pa);
         int index = wordIndex(pa);
-        long word = words[index];
+        long old = words[index];
+        long word;
         if ((pa & 4) == 0) {
-            word = (word & 0xffff_ffff_0000_0000L) | (value & 0xffff_ffffL);
+            word = (old & 0xffff_ffff_0000_0000L) | (value & 0xffff_ffffL);
         }
         else {
-            word = (word & 0x0000_0000_ffff_ffffL) | ((long) value << 32);
+            word = (old & 0x0000_0000_ffff_ffffL) | ((long) value << 32);
         }
         words[index] = word;
+        if ((old == 0) != (word == 0)) {
+            countNonzero(pa, word != 0);
+        }
     }
 
     /**
@@ -747,6 +765,11 @@ public final class PhysMem
             throw new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
         }
         return words;
+    }
+
+    private void countNonzero(long pa, boolean set)
+    {
+        nonzero[(int) (pa >>> pageShift)] += set ? 1 : -1;
     }
 
     private RuntimeException badAddress(long pa)

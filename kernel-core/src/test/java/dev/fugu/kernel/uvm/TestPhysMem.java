@@ -238,6 +238,42 @@ class TestPhysMem
     }
 
     @Test
+    void aReusedPageTablePageIsZeroWhateverWasWrittenAndClearedBefore()
+    {
+        // The pool skips clearing pages freed with no non-zero word: random 32- and 64-bit
+        // writes, many of them zeros that clear earlier ones, must never leak into a reused page.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        for (int round = 0; round < 2_000; round++) {
+            long pfn = mem.allocPageTablePage(0);
+            long pa = pfn * 4096;
+            for (int w = 0; w < 512; w++) {
+                assertThat(mem.read64(pa + 8L * w)).as("round %d word %d", round, w).isZero();
+            }
+            int writes = random.nextInt(6);
+            long[] touched = new long[writes];
+            for (int i = 0; i < writes; i++) {
+                // A few words only, so that clearing them again happens often.
+                long offset = 8L * random.nextInt(4) + (random.nextBoolean() ? 4 : 0);
+                touched[i] = offset;
+                int value = random.nextInt(3) == 0 ? 0 : random.nextInt();
+                if (random.nextBoolean()) {
+                    mem.write32(pa + offset, value);
+                }
+                else {
+                    mem.write64(pa + (offset & ~7L), random.nextInt(3) == 0 ? 0 : random.nextLong());
+                }
+            }
+            if (random.nextBoolean()) {
+                for (long offset : touched) {
+                    mem.write64(pa + (offset & ~7L), 0);
+                }
+            }
+            mem.freePageTablePage(0, pfn);
+        }
+    }
+
+    @Test
     void theMutexIsCountedAndContendedAcrossCpus()
     {
         CpuClocks clocks = new CpuClocks(2);
