@@ -5,21 +5,18 @@ package dev.fugu.kernel.sim;
  * branch predictors and memory timing vary on a real machine. Same seed, same draws.
  *
  * <p>The draws are those of {@code new java.util.SplittableRandom(seed ^ K).nextInt(103)}, with
- * the generator written out here: it runs on every charge (hundreds per simulated process), and
+ * the generator written out here: it runs on every charge (about 200 per simulated process), and
  * the JDK's bounded draw goes through an interface call and a division by a bound it does not
- * know. Writing it out also pins the sequence to this file rather than to a JDK version.
+ * know. Writing it out also pins the sequence to this file rather than to a JDK version. (Drawing
+ * a block of values at a time was tried: a loop that a cold JVM runs interpreted, and deoptimizes
+ * on the rare rejected draw, cost more than it saved.)
  */
 public final class Jitter
 {
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
     private static final int BOUND = 103;
-    // Draws are made a block at a time: the loop has no dependence between draws but the seed's
-    // addition, so the CPU overlaps their multiplies; one charge then costs an array load.
-    private static final int BLOCK = 512;
 
     private long seed;
-    private final int[] permilles = new int[BLOCK];
-    private int next = BLOCK;
 
     public Jitter(long seed)
     {
@@ -32,31 +29,33 @@ public final class Jitter
         if (cycles <= 0) {
             return 0;
         }
-        if (next == BLOCK) {
-            refill();
-        }
         // 1/1024 steps: -51..+51 is ±5%.
-        long permille = permilles[next++];
+        long permille = nextInt103() - 51;
         return Math.max(1, cycles + cycles * permille / 1024);
     }
 
-    // BLOCK draws of SplittableRandom.nextInt(103) - 51: RandomSupport.boundedNextInt's rejection
-    // loop over mix32 (a draw is rejected with probability 2^-25).
-    private void refill()
+    // SplittableRandom.nextInt(103): RandomSupport.boundedNextInt's rejection loop over mix32
+    // (a draw is rejected with probability about 2^-25).
+    private int nextInt103()
     {
-        long s = seed;
-        int m = BOUND - 1;
-        for (int i = 0; i < BLOCK; i++) {
-            int u = mix32(s += GOLDEN_GAMMA) >>> 1;
-            int r = u % BOUND;
-            while (u + m - r < 0) {
-                u = mix32(s += GOLDEN_GAMMA) >>> 1;
-                r = u % BOUND;
-            }
-            permilles[i] = r - 51;
+        int u = mix32(seed += GOLDEN_GAMMA) >>> 1;
+        int r = u % BOUND;
+        if (u + (BOUND - 1) - r < 0) {
+            return rejected();
         }
-        seed = s;
-        next = 0;
+        return r;
+    }
+
+    private int rejected()
+    {
+        int u;
+        int r;
+        do {
+            u = mix32(seed += GOLDEN_GAMMA) >>> 1;
+            r = u % BOUND;
+        }
+        while (u + (BOUND - 1) - r < 0);
+        return r;
     }
 
     private static int mix32(long z)
