@@ -24,6 +24,7 @@ import dev.fugu.kernel.sched.SwitchCause;
 import dev.fugu.kernel.sim.Costs;
 import dev.fugu.kernel.sim.CpuClocks;
 import dev.fugu.kernel.sim.MiCosts;
+import dev.fugu.kernel.sim.SimRandom;
 import dev.fugu.kernel.sim.Trace;
 import dev.fugu.kernel.stats.PsRow;
 import dev.fugu.kernel.stats.RunStats;
@@ -42,7 +43,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.SplittableRandom;
 
 import static java.util.Objects.requireNonNull;
 
@@ -72,7 +72,7 @@ public final class Kernel
     private final Syscalls syscalls;
     private final ExitPaths exits;
     private final Kqueues kqueues;
-    private final SplittableRandom random;
+    private final SimRandom random;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final List<List<PsRow>> psSnapshots = new ArrayList<>();
     private final ArrayDeque<Long> psAt;
@@ -114,7 +114,7 @@ public final class Kernel
         machine.stats().setTrace(trace);
         this.sched = new Scheduler(cpus, md, clocks, costs, checker, trace);
         this.klock = new KernelLock(clocks, costs, cpu -> cpus[cpu].spinning = false);
-        this.random = new SplittableRandom(config.seed());
+        this.random = new SimRandom(config.seed());
         this.procs = new ProcTable(run.maxproc(), random.split());
         this.uvm = machine.uvm();
         this.kqueues = new Kqueues(this);
@@ -673,7 +673,7 @@ public final class Kernel
         return kqueues;
     }
 
-    public SplittableRandom random()
+    public SimRandom random()
     {
         return random;
     }

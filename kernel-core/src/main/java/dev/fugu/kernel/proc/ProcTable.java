@@ -1,7 +1,8 @@
 package dev.fugu.kernel.proc;
 
+import dev.fugu.kernel.sim.SimRandom;
+
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The kernel's process table: pid allocation (allocpid/freepid in sys/kern/kern_fork.c and
@@ -20,7 +21,7 @@ public final class ProcTable
     /** How many times each pid is in {@link #oldpids} (the ring starts as NUM_OLDPIDS zeros). */
     private final short[] oldpidCount = new short[PID_MAX + 1];
     private int oldpidIndex;
-    private final SplittableRandom random;
+    private final SimRandom random;
     private final int maxproc;
     /** allprocess: live processes; zombprocess: exited ones not yet reaped. */
     private final ProcList allprocess = new ProcList();
@@ -28,7 +29,7 @@ public final class ProcTable
     private int nprocesses;
     private long serials;
 
-    public ProcTable(int maxproc, SplittableRandom random)
+    public ProcTable(int maxproc, SimRandom random)
     {
         if (maxproc < 1) {
             throw new IllegalArgumentException("maxproc must be positive");

@@ -44,6 +44,9 @@ public final class Tlb
     private final int mask;
     private int next;
     private int size;
+    // Valid global entries: with none (every user access, and kernel ones under PCID), a lookup
+    // or an invalidation has no second probe to make.
+    private int globals;
 
     public Tlb(int capacity)
     {
@@ -77,7 +80,7 @@ public final class Tlb
     public int lookup(int tag, long vpn)
     {
         int entry = find(tag, vpn);
-        return entry >= 0 ? entry : find(GLOBAL_TAG, vpn);
+        return entry >= 0 || globals == 0 ? entry : find(GLOBAL_TAG, vpn);
     }
 
     public long pa(int entry)
@@ -135,6 +138,9 @@ public final class Tlb
         owners[victim] = owner;
         valid[victim] = true;
         size++;
+        if (tag == GLOBAL_TAG) {
+            globals++;
+        }
         int slot = slot(tag, vpn);
         while (index[slot] >= 0) {
             slot = (slot + 1) & mask;
@@ -152,7 +158,7 @@ public final class Tlb
             drop(entry);
             dropped = true;
         }
-        int global = find(GLOBAL_TAG, vpn);
+        int global = globals == 0 ? -1 : find(GLOBAL_TAG, vpn);
         if (global >= 0) {
             drop(global);
             dropped = true;
@@ -207,6 +213,7 @@ public final class Tlb
         Arrays.fill(owners, null);
         Arrays.fill(index, EMPTY);
         size = 0;
+        globals = 0;
         return dropped;
     }
 
@@ -273,6 +280,9 @@ public final class Tlb
         valid[entry] = false;
         owners[entry] = null;
         size--;
+        if (tags[entry] == GLOBAL_TAG) {
+            globals--;
+        }
         // Remove from the index and re-insert the rest of its probe run (backward-shift deletion).
         int slot = slot(tags[entry], vpns[entry]);
         while (index[slot] != entry) {
