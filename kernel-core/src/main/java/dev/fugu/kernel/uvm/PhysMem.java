@@ -558,9 +558,7 @@ public final class PhysMem
         }
         // The smallest multi-page range gives its last page: its start, the addr key, stays.
         range = size.first();
-        removeSize(range);
-        range.length--;
-        insertSize(range);
+        resize(range, range.length - 1);
         return range.start + range.length;
     }
 
@@ -581,17 +579,30 @@ public final class PhysMem
             length += next.length;
             releaseRange(next);
         }
-        Range range;
         if (prev != null && prev.start + prev.length == start) {
-            removeSize(prev);
-            prev.length += length;
-            range = prev;
+            resize(prev, prev.length + length);
+            return;
         }
-        else {
-            range = newRange(start, length);
-            addr.insert(range.addrNode);
-            work += costs.pmrInsert;
+        Range range = newRange(start, length);
+        addr.insert(range.addrNode);
+        work += costs.pmrInsert;
+        insertSize(range);
+    }
+
+    /**
+     * A free range's length changes: out of the size structures and back in, as OpenBSD does. The
+     * size tree's only node is left in place: taking it out and putting it back compares nothing
+     * and rotates nothing, so that is the same work, charged the same, without the relinking.
+     */
+    private void resize(Range range, long length)
+    {
+        if (!range.onSingle && length > 1 && size.size() == 1) {
+            range.length = length;
+            work += costs.pmrRemove + costs.pmrInsert;
+            return;
         }
+        removeSize(range);
+        range.length = length;
         insertSize(range);
     }
 
