@@ -44,6 +44,8 @@ public final class PhysMem
     private final int pageShift;
     private final int wordsPerPage;
     private final long frames;
+    private final long bytes;
+    private final int wordMask;
     private final MdSink sink;
     private final UvmCosts costs;
     private final PmrFreeMode freeMode;
@@ -87,6 +89,8 @@ public final class PhysMem
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.wordsPerPage = pageSize / Long.BYTES;
         this.frames = frames;
+        this.bytes = frames << pageShift;
+        this.wordMask = wordsPerPage - 1;
         this.sink = requireNonNull(sink, "sink is null");
         this.costs = requireNonNull(costs, "costs is null");
         this.freeMode = requireNonNull(freeMode, "freeMode is null");
@@ -356,14 +360,14 @@ public final class PhysMem
     @Override
     public long read64(long pa)
     {
-        return words(pa)[wordIndex(pa)];
+        return words64(pa)[(int) (pa >>> 3) & wordMask];
     }
 
     @Override
     public void write64(long pa, long value)
     {
-        long[] words = words(pa);
-        int index = wordIndex(pa);
+        long[] words = words64(pa);
+        int index = (int) (pa >>> 3) & wordMask;
         long old = words[index];
         words[index] = value;
         if ((old == 0) != (value == 0)) {
@@ -764,7 +768,20 @@ public final class PhysMem
         return compares;
     }
 
-    // On every page-walk read: a shift, not a division, and one unsigned bounds test.
+    // On every page-walk read: 8-byte alignment, and one unsigned test for the end of RAM.
+    private long[] words64(long pa)
+    {
+        if ((pa & 7) != 0 || Long.compareUnsigned(pa, bytes) >= 0) {
+            throw badAddress(pa);
+        }
+        long[] words = contents[(int) (pa >>> pageShift)];
+        if (words == null) {
+            throw notPageTable(pa);
+        }
+        return words;
+    }
+
+    // 32-bit accesses: 4-byte alignment.
     private long[] words(long pa)
     {
         long pfn = pa >>> pageShift;
@@ -773,9 +790,14 @@ public final class PhysMem
         }
         long[] words = contents[(int) pfn];
         if (words == null) {
-            throw new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
+            throw notPageTable(pa);
         }
         return words;
+    }
+
+    private static IllegalStateException notPageTable(long pa)
+    {
+        return new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
     }
 
     private void countNonzero(long pa, boolean set)
@@ -785,7 +807,7 @@ public final class PhysMem
 
     private RuntimeException badAddress(long pa)
     {
-        if ((pa & 3) != 0) {
+        if (pa >>> pageShift < frames) {
             return new IllegalArgumentException("unaligned physical address 0x" + Long.toHexString(pa));
         }
         return new IllegalArgumentException("no frame " + (pa >>> pageShift) + " (RAM has " + frames + ")");

@@ -238,6 +238,27 @@ class TestPhysMem
     }
 
     @Test
+    void badPhysicalAddressesAreRejected()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pa = mem.allocPageTablePage(0) * 4096;
+        mem.write64(pa + 8, 42);
+        assertThat(mem.read64(pa + 8)).isEqualTo(42);
+        // A 64-bit read must be 8-byte aligned, a 32-bit one 4-byte aligned.
+        assertThatThrownBy(() -> mem.read64(pa + 4)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unaligned");
+        assertThatThrownBy(() -> mem.write64(pa + 4, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unaligned");
+        assertThatThrownBy(() -> mem.read32(pa + 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unaligned");
+        assertThat(mem.read32(pa + 12)).isZero();
+        // Past the end of RAM, and negative (a huge unsigned address).
+        assertThatThrownBy(() -> mem.read64(8 * 4096)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame 8");
+        assertThatThrownBy(() -> mem.read64(-8)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame");
+        assertThatThrownBy(() -> mem.write64(-8, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame");
+        // A frame that is not a page-table page has no words to read.
+        long user = mem.allocate(0, FrameUse.USER);
+        assertThatThrownBy(() -> mem.read64(user * 4096)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a page-table page");
+    }
+
+    @Test
     void aReusedPageTablePageIsZeroWhateverWasWrittenAndClearedBefore()
     {
         // The pool skips clearing pages freed with no non-zero word: random 32- and 64-bit
