@@ -360,14 +360,14 @@ public final class PhysMem
     @Override
     public long read64(long pa)
     {
-        return words64(pa)[(int) (pa >>> 3) & wordMask];
+        return words(pa, 7)[wordIndex(pa)];
     }
 
     @Override
     public void write64(long pa, long value)
     {
-        long[] words = words64(pa);
-        int index = (int) (pa >>> 3) & wordMask;
+        long[] words = words(pa, 7);
+        int index = wordIndex(pa);
         long old = words[index];
         words[index] = value;
         if ((old == 0) != (value == 0)) {
@@ -378,14 +378,14 @@ public final class PhysMem
     @Override
     public int read32(long pa)
     {
-        long word = words(pa)[wordIndex(pa)];
+        long word = words(pa, 3)[wordIndex(pa)];
         return (pa & 4) == 0 ? (int) word : (int) (word >>> 32);
     }
 
     @Override
     public void write32(long pa, int value)
     {
-        long[] words = words(pa);
+        long[] words = words(pa, 3);
         int index = wordIndex(pa);
         long old = words[index];
         long word;
@@ -768,10 +768,11 @@ public final class PhysMem
         return compares;
     }
 
-    // On every page-walk read: 8-byte alignment, and one unsigned test for the end of RAM.
-    private long[] words64(long pa)
+    // On every page-walk read: the alignment (7 for 64-bit words, 3 for 32-bit halves) and the
+    // end of RAM in two tests, then the page's words.
+    private long[] words(long pa, int alignment)
     {
-        if ((pa & 7) != 0 || Long.compareUnsigned(pa, bytes) >= 0) {
+        if ((pa & alignment) != 0 || Long.compareUnsigned(pa, bytes) >= 0) {
             throw badAddress(pa);
         }
         long[] words = contents[(int) (pa >>> pageShift)];
@@ -781,18 +782,9 @@ public final class PhysMem
         return words;
     }
 
-    // 32-bit accesses: 4-byte alignment.
-    private long[] words(long pa)
+    private int wordIndex(long pa)
     {
-        long pfn = pa >>> pageShift;
-        if ((pa & 3) != 0 || pfn >= frames) {
-            throw badAddress(pa);
-        }
-        long[] words = contents[(int) pfn];
-        if (words == null) {
-            throw notPageTable(pa);
-        }
-        return words;
+        return (int) (pa >>> 3) & wordMask;
     }
 
     private static IllegalStateException notPageTable(long pa)
@@ -813,10 +805,6 @@ public final class PhysMem
         return new IllegalArgumentException("no frame " + (pa >>> pageShift) + " (RAM has " + frames + ")");
     }
 
-    private int wordIndex(long pa)
-    {
-        return (int) ((pa & (pageSize - 1)) >>> 3);
-    }
 
     private int checkFrame(long pfn)
     {
