@@ -122,12 +122,6 @@ public final class ProcTable
         return maxproc;
     }
 
-    /** The live processes (allprocess), in creation order. */
-    public List<KProcess> live()
-    {
-        return List.copyOf(allprocess.toList());
-    }
-
     /** The zombies (zombprocess), in the order they exited. */
     public List<KProcess> zombies()
     {

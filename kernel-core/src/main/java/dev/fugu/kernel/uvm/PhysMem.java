@@ -805,7 +805,6 @@ public final class PhysMem
         return new IllegalArgumentException("no frame " + (pa >>> pageShift) + " (RAM has " + frames + ")");
     }
 
-
     private int checkFrame(long pfn)
     {
         if (pfn < 0 || pfn >= frames) {
