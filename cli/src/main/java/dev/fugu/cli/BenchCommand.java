@@ -177,9 +177,10 @@ public final class BenchCommand
         List<Result> results = new ArrayList<>();
         try {
             if (cases.contains("lifecycles")) {
-                results.add(lifecycleCase("lifecycles amd64 4cpu direct", "amd64", ExitModel.DIRECT, n, warm, measured, progress));
+                Result fugu = lifecycleCase("lifecycles amd64 4cpu direct", "amd64", ExitModel.DIRECT, n, warm, measured, progress);
+                results.add(fugu);
                 if (hostBaseline != null) {
-                    results.add(hostBaselineCase(n, warm, measured, progress));
+                    results.add(hostBaselineCase(n, warm, measured, progress, fugu.median()));
                 }
             }
             if (cases.contains("make-kernel")) {
@@ -297,7 +298,8 @@ public final class BenchCommand
                 "trace_hash", hash));
     }
 
-    private Result hostBaselineCase(int n, int warm, int measured, PrintWriter progress)
+    /** The host's own lifecycles per second, and how many times that fugu's median rate is. */
+    private Result hostBaselineCase(int n, int warm, int measured, PrintWriter progress, double fuguMedian)
     {
         String name = "host baseline: " + hostBaseline;
         double[] rates = new double[measured];
@@ -331,7 +333,9 @@ public final class BenchCommand
                 rates[round] = rate;
             }
         }
-        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n));
+        Result host = new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n));
+        double times = host.median() > 0 ? Math.round(10 * fuguMedian / host.median()) / 10.0 : 0;
+        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n, "fugu_times_host", times));
     }
 
     private RunSummary runOnce(MachineConfig config, Workload workload, ExitModel model, int maxproc)
@@ -397,6 +401,10 @@ public final class BenchCommand
             if (perCpu != null) {
                 out.printf(Locale.ROOT, "%-36s (median %s lifecycles per CPU second of the simulating thread)%n", "", perCpu);
             }
+            Object times = r.extra().get("fugu_times_host");
+            if (times != null) {
+                out.printf(Locale.ROOT, "%-36s (fugu's median lifecycles/s is %s times the host's)%n", "", times);
+            }
             Object peak = r.extra().get("peak_heap_bytes");
             if (peak != null) {
                 out.printf(Locale.ROOT, "%-36s peak heap %d MiB (pools), %d MiB after GC, %d B heap per live process, -Xmx %d MiB%n", "",
@@ -436,7 +444,10 @@ public final class BenchCommand
                 values.add(v);
             }
             r.extra().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                if (e.getValue() instanceof Number number) {
+                if (e.getValue() instanceof Double number) {
+                    node.put(e.getKey(), number);
+                }
+                else if (e.getValue() instanceof Number number) {
                     node.put(e.getKey(), number.longValue());
                 }
                 else {

@@ -76,6 +76,23 @@ class TestBenchCommand
     }
 
     @Test
+    void hostBaselineGivesFugusRateAsAMultipleOfTheHosts()
+            throws Exception
+    {
+        // A stand-in baseline that takes a fixed 0.2 s: its rate is 500 / 0.2 s, about 2,500/s.
+        CliRun run = CliRun.of("bench", "--quick", "--cases", "lifecycles", "--lifecycles", "500", "--json",
+                "--host-baseline", "sleep 0.2; true");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode cases = SummaryJson.MAPPER.readTree(run.out()).get("cases");
+        assertThat(cases).hasSize(2);
+        double fugu = cases.get(0).get("median").asDouble();
+        JsonNode host = cases.get(1);
+        assertThat(host.get("name").asText()).isEqualTo("host baseline: sleep 0.2; true");
+        assertThat(host.get("median").asDouble()).isBetween(100.0, 2_600.0);
+        assertThat(host.get("fugu_times_host").asDouble()).isCloseTo(fugu / host.get("median").asDouble(), org.assertj.core.data.Offset.offset(0.06));
+    }
+
+    @Test
     void unknownCaseIsAUsageError()
     {
         CliRun run = CliRun.of("bench", "--cases", "lifecycles,bogus");
@@ -101,6 +118,6 @@ class TestBenchCommand
         assumeTrue(compiled, "gcc is needed for the host baseline");
         CliRun run = CliRun.of("bench", "--quick", "--cases", "lifecycles", "--lifecycles", "500", "--host-baseline", binary.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("host baseline: " + binary);
+        assertThat(run.out()).contains("host baseline: " + binary, "times the host's");
     }
 }
