@@ -23,6 +23,7 @@ import dev.fugu.kernel.sched.Scheduler;
 import dev.fugu.kernel.sched.SwitchCause;
 import dev.fugu.kernel.sim.Costs;
 import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.sim.Jitter;
 import dev.fugu.kernel.sim.MiCosts;
 import dev.fugu.kernel.sim.SimRandom;
 import dev.fugu.kernel.sim.Trace;
@@ -60,6 +61,7 @@ public final class Kernel
     private final RunConfig run;
     private final CpuClocks clocks;
     private final Costs costs;
+    private final Jitter jitter;
     private final Cpu[] cpus;
     private final Scheduler sched;
     private final KernelLock klock;
@@ -104,7 +106,8 @@ public final class Kernel
         this.md = machine.md();
         MachineConfig config = machine.config();
         this.clocks = machine.stats().clocks();
-        this.costs = new Costs(MiCosts.table().withOverrides(miOverrides(config)), md.clockMhz(), clocks, machine.jitter());
+        this.jitter = machine.jitter();
+        this.costs = new Costs(MiCosts.table().withOverrides(miOverrides(config)), md.clockMhz(), clocks, jitter);
         this.cpus = new Cpu[config.ncpu()];
         for (int i = 0; i < cpus.length; i++) {
             cpus[i] = new Cpu(i);
@@ -290,6 +293,7 @@ public final class Kernel
                     return;
                 }
                 timers.poll();
+                jitter.beginStep();
                 fireTimer(timer);
                 continue;
             }
@@ -309,6 +313,7 @@ public final class Kernel
                 psAt.pollFirst();
                 psSnapshots.add(ps());
             }
+            jitter.beginStep();
             if (next.userRunUntil != 0) {
                 syscalls.endUserRun(next);
             }
