@@ -36,8 +36,11 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.RuntimeMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,11 +63,12 @@ import static java.util.Objects.requireNonNull;
                 "  make-kernel the make-kernel workload on amd64, 8 CPUs: host seconds",
                 "  scale       64 CPUs, 90000 live processes (--maxproc 95000 --mem 16G): host seconds, peak heap, heap per process",
                 "  matrix      the lifecycles run on each arch and each exit model",
+                "  cold        the lifecycles run booted by 'fugu boot' in a new JVM each round: JIT warm-up included",
                 "Prints the JVM, its flags and -Xmx (pass JVM options to ./fugu with FUGU_JAVA_OPTS).",
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  fugu bench                                         # everything, about two minutes",
+                "  fugu bench                                         # everything, about three minutes",
                 "  fugu bench --quick                                 # small sizes, one measured round each",
                 "  fugu bench --cases lifecycles,scale --json",
                 "  FUGU_JAVA_OPTS=-Xmx4g ./fugu bench --cases scale",
@@ -76,7 +80,7 @@ import static java.util.Objects.requireNonNull;
 public final class BenchCommand
         implements Callable<Integer>
 {
-    static final List<String> CASES = List.of("lifecycles", "make-kernel", "scale", "matrix");
+    static final List<String> CASES = List.of("lifecycles", "make-kernel", "scale", "matrix", "cold");
 
     private static final String LIFECYCLE_SOURCE = """
             proc main { repeat %d { fork c; wait } }
@@ -100,7 +104,7 @@ public final class BenchCommand
     boolean quick;
 
     @Option(names = "--cases", split = ",", paramLabel = "CASE",
-            description = "Cases to run: lifecycles, make-kernel, scale, matrix (default: all).")
+            description = "Cases to run: lifecycles, make-kernel, scale, matrix, cold (default: all).")
     List<String> cases = new ArrayList<>(CASES);
 
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up rounds per case (default: 2, 1 with --quick; 1 for scale and matrix).")
@@ -116,7 +120,7 @@ public final class BenchCommand
     Integer processes;
 
     @Option(names = "--host-baseline", paramLabel = "CMD",
-            description = "Also time 'sh -c \"CMD N\"' (N = lifecycles) and show its rate beside fugu's.")
+            description = "Also time 'sh -c \"CMD N\"' (N = lifecycles) and show its rate beside fugu's, and fugu's as a multiple of it.")
     String hostBaseline;
 
     @Option(names = "--json", description = "Print the results as one JSON object on stdout (progress goes to stderr).")
@@ -148,6 +152,20 @@ public final class BenchCommand
             int n = sorted.length;
             return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
+
+        /**
+         * This result with {@code fugu_times_host}: fugu's median rate over the host's, to a tenth.
+         * On the host baseline's own result {@code other} is fugu's median; on fugu's, the host's.
+         */
+        Result times(double other)
+        {
+            boolean isHost = name.startsWith("host baseline");
+            double fugu = isHost ? other : median();
+            double host = isHost ? median() : other;
+            Map<String, Object> more = new LinkedHashMap<>(extra);
+            more.put("fugu_times_host", host > 0 ? Math.round(10 * fugu / host) / 10.0 : 0.0);
+            return new Result(name, unit, values, more);
+        }
     }
 
     @Override
@@ -176,11 +194,13 @@ public final class BenchCommand
         }
         List<Result> results = new ArrayList<>();
         try {
+            Result host = null;
             if (cases.contains("lifecycles")) {
                 Result fugu = lifecycleCase("lifecycles amd64 4cpu direct", "amd64", ExitModel.DIRECT, n, warm, measured, progress);
                 results.add(fugu);
                 if (hostBaseline != null) {
-                    results.add(hostBaselineCase(n, warm, measured, progress, fugu.median()));
+                    host = hostBaselineCase(n, warm, measured, progress);
+                    results.add(host.times(fugu.median()));
                 }
             }
             if (cases.contains("make-kernel")) {
@@ -197,6 +217,10 @@ public final class BenchCommand
                         results.add(lifecycleCase("matrix " + arch + " " + model.key(), arch, model, n, matrixWarm, matrixRounds, progress));
                     }
                 }
+            }
+            if (cases.contains("cold")) {
+                Result cold = coldCase(n, measured, progress);
+                results.add(host == null ? cold : cold.times(host.median()));
             }
         }
         catch (KernelPanic panic) {
@@ -298,8 +322,8 @@ public final class BenchCommand
                 "trace_hash", hash));
     }
 
-    /** The host's own lifecycles per second, and how many times that fugu's median rate is. */
-    private Result hostBaselineCase(int n, int warm, int measured, PrintWriter progress, double fuguMedian)
+    /** The host's own lifecycles per second, for the same fork + touch 16 + exit + wait. */
+    private Result hostBaselineCase(int n, int warm, int measured, PrintWriter progress)
     {
         String name = "host baseline: " + hostBaseline;
         double[] rates = new double[measured];
@@ -333,9 +357,55 @@ public final class BenchCommand
                 rates[round] = rate;
             }
         }
-        Result host = new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n));
-        double times = host.median() > 0 ? Math.round(10 * fuguMedian / host.median()) / 10.0 : 0;
-        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n, "fugu_times_host", times));
+        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n));
+    }
+
+    /**
+     * The lifecycles run as a user meets it: {@code fugu boot} in a new JVM each round, with this
+     * JVM's options, so JIT warm-up is inside the measured loop. No warm-up rounds: each is cold.
+     */
+    private Result coldCase(int n, int measured, PrintWriter progress)
+    {
+        String name = "cold boot amd64 4cpu direct";
+        double[] rates = new double[measured];
+        Path file = null;
+        try {
+            file = Files.createTempFile("fugu-bench-lifecycles", ".fw");
+            Files.writeString(file, LIFECYCLE_SOURCE.formatted(n));
+            String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>();
+            command.add(javaBinary);
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "boot", "--arch", "amd64", "--ncpu", "4", "--exit-model", "direct", "--workload", file.toString(), "--json"));
+            for (int round = 0; round < measured; round++) {
+                Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                byte[] out = process.getInputStream().readAllBytes();
+                if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                    throw new IllegalStateException("cold boot round " + (round + 1) + " failed: " + String.join(" ", command));
+                }
+                rates[round] = SummaryJson.MAPPER.readTree(out).path("host").path("lifecycles_per_sec").asDouble();
+                progress(progress, name, round, "%.0f lifecycles/s".formatted(rates[round]));
+            }
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("cold boot: " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cold boot: interrupted", e);
+        }
+        finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                }
+                catch (IOException e) {
+                    // a temporary file left behind: not worth failing the bench for
+                }
+            }
+        }
+        return new Result(name, "lifecycles/s", rates, Map.of("lifecycles", n));
     }
 
     private RunSummary runOnce(MachineConfig config, Workload workload, ExitModel model, int maxproc)

@@ -51,7 +51,7 @@ class TestBenchCommand
         CliRun run = CliRun.of("bench", "--quick");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("JVM flags:", "max heap (-Xmx in force):",
-                "lifecycles amd64 4cpu direct", "make-kernel amd64 8cpu direct", "scale amd64 64cpu 2000 live",
+                "lifecycles amd64 4cpu direct", "make-kernel amd64 8cpu direct", "scale amd64 64cpu 2000 live", "cold boot amd64 4cpu direct",
                 "matrix arm64 reaper", "matrix i386 purge", "peak heap", "median", "per CPU second");
     }
 
@@ -90,6 +90,24 @@ class TestBenchCommand
         assertThat(host.get("name").asText()).isEqualTo("host baseline: sleep 0.2; true");
         assertThat(host.get("median").asDouble()).isBetween(100.0, 2_600.0);
         assertThat(host.get("fugu_times_host").asDouble()).isCloseTo(fugu / host.get("median").asDouble(), org.assertj.core.data.Offset.offset(0.06));
+    }
+
+    @Test
+    void coldCaseBootsANewJvmPerRoundAndComparesWithTheHost()
+            throws Exception
+    {
+        CliRun run = CliRun.of("bench", "--quick", "--cases", "lifecycles,cold", "--rounds", "2", "--lifecycles", "2000", "--json",
+                "--host-baseline", "sleep 0.2; true");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode cases = SummaryJson.MAPPER.readTree(run.out()).get("cases");
+        assertThat(cases).hasSize(3);
+        JsonNode cold = cases.get(2);
+        assertThat(cold.get("name").asText()).isEqualTo("cold boot amd64 4cpu direct");
+        assertThat(cold.get("rounds")).hasSize(2);
+        assertThat(cold.get("min").asDouble()).isPositive();
+        double host = cases.get(1).get("median").asDouble();
+        assertThat(cold.get("fugu_times_host").asDouble()).isCloseTo(cold.get("median").asDouble() / host, org.assertj.core.data.Offset.offset(0.06));
+        assertThat(run.err()).contains("cold boot amd64 4cpu direct", "round 2");
     }
 
     @Test
