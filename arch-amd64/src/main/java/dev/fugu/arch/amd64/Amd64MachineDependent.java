@@ -728,11 +728,11 @@ public final class Amd64MachineDependent
         long nx = 0;
         walkLevels = 0;
         for (int level = 4; level >= 1; level--) {
-            long address = table + 8L * Pte.index(va, level);
-            long e = mem.read64(address);
+            int index = Pte.index(va, level);
+            long e = mem.readEntry(table >>> PAGE_SHIFT, index);
             walkLevels++;
             if (record) {
-                walkEntry[level] = address;
+                walkEntry[level] = table + 8L * index;
                 walkValue[level] = e;
             }
             if ((e & PG_V) == 0) {

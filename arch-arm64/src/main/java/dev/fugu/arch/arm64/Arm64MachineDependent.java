@@ -781,7 +781,7 @@ final class Arm64MachineDependent
         walkLevels = 0;
         for (int level = 1; level <= 3; level++) {
             int shift = 12 + 9 * (3 - level);
-            long descriptor = physmem.read64(table + (((va >>> shift) & 511) << 3));
+            long descriptor = physmem.readEntry(table >>> 12, (int) ((va >>> shift) & 511));
             walkLevels++;
             if ((descriptor & Descriptors.VALID) == 0) {
                 return 0;

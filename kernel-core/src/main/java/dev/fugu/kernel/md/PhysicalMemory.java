@@ -33,6 +33,22 @@ public interface PhysicalMemory
 
     long read64(long pa);
 
+    /**
+     * Reads entry {@code index} of the page-table page {@code pfn}: the 64-bit word at physical
+     * address {@code pfn * pageSize() + 8 * index}, as {@link #read64} reads it. This is the read a
+     * hardware walker makes at each level (it holds a table's frame and an index, not an address),
+     * and the one implementations make cheapest.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is not in [0, pageSize() / 8)
+     */
+    default long readEntry(long pfn, int index)
+    {
+        if (index < 0 || index >= pageSize() / Long.BYTES) {
+            throw new IndexOutOfBoundsException("entry " + index + " of a " + pageSize() + "-byte table");
+        }
+        return read64(pfn * pageSize() + (long) Long.BYTES * index);
+    }
+
     void write64(long pa, long value);
 
     int read32(long pa);

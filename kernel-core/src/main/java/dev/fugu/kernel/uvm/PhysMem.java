@@ -363,6 +363,21 @@ public final class PhysMem
         return words(pa, 7)[wordIndex(pa)];
     }
 
+    // A page walk's read: the frame and the array's own bounds check stand for read64's alignment
+    // and address checks.
+    @Override
+    public long readEntry(long pfn, int index)
+    {
+        if (Long.compareUnsigned(pfn, frames) >= 0) {
+            throw new IllegalArgumentException("no frame " + pfn + " (RAM has " + frames + ")");
+        }
+        long[] words = contents[(int) pfn];
+        if (words == null) {
+            throw notPageTable(pfn << pageShift);
+        }
+        return words[index];
+    }
+
     @Override
     public void write64(long pa, long value)
     {

@@ -259,6 +259,40 @@ class TestPhysMem
     }
 
     @Test
+    void readEntryReadsWhatRead64ReadsAndChecksItsArguments()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pfn = mem.allocPageTablePage(0);
+        for (int i = 0; i < 512; i += 37) {
+            mem.write64(pfn * 4096 + 8L * i, 0x1000L * i + 7);
+        }
+        for (int i = 0; i < 512; i++) {
+            assertThat(mem.readEntry(pfn, i)).as("entry %d", i).isEqualTo(mem.read64(pfn * 4096 + 8L * i));
+        }
+        assertThatThrownBy(() -> mem.readEntry(pfn, 512)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> mem.readEntry(pfn, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> mem.readEntry(8, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame 8");
+        assertThatThrownBy(() -> mem.readEntry(-1, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame");
+        long user = mem.allocate(0, FrameUse.USER);
+        assertThatThrownBy(() -> mem.readEntry(user, 0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a page-table page");
+        // The SPI's default, for other implementations, agrees.
+        dev.fugu.kernel.md.PhysicalMemory viaDefault = new dev.fugu.kernel.md.PhysicalMemory()
+        {
+            @Override public int pageSize() { return mem.pageSize(); }
+            @Override public long totalFrames() { return mem.totalFrames(); }
+            @Override public long freeFrames() { return mem.freeFrames(); }
+            @Override public long allocPageTablePage(int cpu) { return mem.allocPageTablePage(cpu); }
+            @Override public void freePageTablePage(int cpu, long frame) { mem.freePageTablePage(cpu, frame); }
+            @Override public long read64(long pa) { return mem.read64(pa); }
+            @Override public void write64(long pa, long value) { mem.write64(pa, value); }
+            @Override public int read32(long pa) { return mem.read32(pa); }
+            @Override public void write32(long pa, int value) { mem.write32(pa, value); }
+        };
+        assertThat(viaDefault.readEntry(pfn, 37)).isEqualTo(0x1000L * 37 + 7);
+        assertThatThrownBy(() -> viaDefault.readEntry(pfn, 512)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void aReusedPageTablePageIsZeroWhateverWasWrittenAndClearedBefore()
     {
         // The pool skips clearing pages freed with no non-zero word: random 32- and 64-bit
