@@ -187,8 +187,9 @@ final class Amd64Pmap
         long new3 = -1;
         long new2 = -1;
         for (int level = 4; level > 1; level--) {
-            long address = table + 8L * Pte.index(va, level);
-            long pde = mem.read64(address);
+            int index = Pte.index(va, level);
+            long address = table + 8L * index;
+            long pde = mem.readEntry(table >>> PAGE_SHIFT, index);
             if ((pde & PG_V) != 0) {
                 if ((pde & PG_PS) != 0) {
                     throw new IllegalStateException("pmap_enter over a large page at va 0x" + Long.toHexString(va));
@@ -221,8 +222,9 @@ final class Amd64Pmap
             table = ptpPa;
         }
         long pa = pfn << PAGE_SHIFT;
-        long address = table + 8L * Pte.index(va, 1);
-        long opte = mem.read64(address);
+        int index = Pte.index(va, 1);
+        long address = table + 8L * index;
+        long opte = mem.readEntry(table >>> PAGE_SHIFT, index);
         long npte = pa | md.protectionCodes[prot & 7] | PG_V;
         if (kernel) {
             npte |= md.pgGKern;
@@ -400,7 +402,7 @@ final class Amd64Pmap
     {
         long table = rootPa;
         for (int level = 4; level > 1; level--) {
-            long e = mem.read64(table + 8L * Pte.index(va, level));
+            long e = mem.readEntry(table >>> PAGE_SHIFT, Pte.index(va, level));
             if ((e & PG_V) == 0 || (e & PG_PS) != 0) {
                 return -1;
             }
@@ -418,11 +420,12 @@ final class Amd64Pmap
             if (!kernel && md.ptpValid[pfn] == 0) {
                 break;
             }
-            long address = pt + 8L * Pte.index(v, 1);
-            long opte = mem.read64(address);
+            int index = Pte.index(v, 1);
+            long opte = mem.readEntry(pfn, index);
             if ((opte & PG_V) == 0) {
                 continue;
             }
+            long address = pt + 8L * index;
             mem.write64(address, 0);
             md.ptpValid[pfn]--;
             removed++;
