@@ -110,20 +110,20 @@ final class Amd64Pmap
         md.unlist(this);
         int userSlots = userSlots();
         for (int l4 = 0; l4 < Pte.L4_SLOT_PTE && userSlots > 0; l4++) {
-            long pml4e = mem.read64(rootPa + 8L * l4);
+            long pml4e = entry(rootPa, l4);
             if ((pml4e & PG_V) == 0) {
                 continue;
             }
             userSlots--;
             long pdpt = pml4e & PG_FRAME;
             for (int l3 = 0; l3 < Pte.ENTRIES; l3++) {
-                long pdpte = mem.read64(pdpt + 8L * l3);
+                long pdpte = entry(pdpt, l3);
                 if ((pdpte & PG_V) == 0) {
                     continue;
                 }
                 long pd = pdpte & PG_FRAME;
                 for (int l2 = 0; l2 < Pte.ENTRIES; l2++) {
-                    long pde = mem.read64(pd + 8L * l2);
+                    long pde = entry(pd, l2);
                     if ((pde & PG_V) != 0) {
                         freePtp(cpu, pde & PG_FRAME);
                     }
@@ -189,7 +189,7 @@ final class Amd64Pmap
         for (int level = 4; level > 1; level--) {
             int index = Pte.index(va, level);
             long address = table + 8L * index;
-            long pde = mem.readEntry(table >>> PAGE_SHIFT, index);
+            long pde = entry(table, index);
             if ((pde & PG_V) != 0) {
                 if ((pde & PG_PS) != 0) {
                     throw new IllegalStateException("pmap_enter over a large page at va 0x" + Long.toHexString(va));
@@ -224,7 +224,7 @@ final class Amd64Pmap
         long pa = pfn << PAGE_SHIFT;
         int index = Pte.index(va, 1);
         long address = table + 8L * index;
-        long opte = mem.readEntry(table >>> PAGE_SHIFT, index);
+        long opte = entry(table, index);
         long npte = pa | md.protectionCodes[prot & 7] | PG_V;
         if (kernel) {
             npte |= md.pgGKern;
@@ -276,7 +276,7 @@ final class Amd64Pmap
     {
         long table = rootPa;
         for (int l = 4; l > level; l--) {
-            table = mem.read64(table + 8L * Pte.index(va, l)) & PG_FRAME;
+            table = entry(table, Pte.index(va, l)) & PG_FRAME;
         }
         return table;
     }
@@ -370,15 +370,15 @@ final class Amd64Pmap
     private long nextBlock(long va)
     {
         int l4 = Pte.index(va, 4);
-        long pml4e = mem.read64(rootPa + 8L * l4);
+        long pml4e = entry(rootPa, l4);
         if (l4 == Pte.L4_SLOT_PTE || (pml4e & PG_V) == 0) {
             return boundaryOrEnd(va, Pte.L4_SHIFT);
         }
-        long pdpte = mem.read64((pml4e & PG_FRAME) + 8L * Pte.index(va, 3));
+        long pdpte = entry(pml4e & PG_FRAME, Pte.index(va, 3));
         if ((pdpte & PG_V) == 0 || (pdpte & PG_PS) != 0) {
             return boundaryOrEnd(va, Pte.L3_SHIFT);
         }
-        long pde = mem.read64((pdpte & PG_FRAME) + 8L * Pte.index(va, 2));
+        long pde = entry(pdpte & PG_FRAME, Pte.index(va, 2));
         if ((pde & PG_V) == 0 || (pde & PG_PS) != 0) {
             return boundaryOrEnd(va, Pte.L2_SHIFT);
         }
@@ -397,12 +397,18 @@ final class Amd64Pmap
         return (va | ((1L << shift) - 1)) + 1;
     }
 
+    /** Entry {@code index} of the table at physical address {@code tablePa}. */
+    private long entry(long tablePa, int index)
+    {
+        return mem.readEntry(tablePa >>> PAGE_SHIFT, index);
+    }
+
     /** The PT mapping {@code va} (pmap_pdes_valid()), or -1 when a PML4E, PDPTE or PDE is invalid. */
     private long ptOf(long va)
     {
         long table = rootPa;
         for (int level = 4; level > 1; level--) {
-            long e = mem.readEntry(table >>> PAGE_SHIFT, Pte.index(va, level));
+            long e = entry(table, Pte.index(va, level));
             if ((e & PG_V) == 0 || (e & PG_PS) != 0) {
                 return -1;
             }
@@ -444,9 +450,9 @@ final class Amd64Pmap
      */
     private void freeEmptyPtps(int cpu, long va, boolean shootself)
     {
-        long pdpt = mem.read64(rootPa + 8L * Pte.index(va, 4)) & PG_FRAME;
-        long pd = mem.read64(pdpt + 8L * Pte.index(va, 3)) & PG_FRAME;
-        long pt = mem.read64(pd + 8L * Pte.index(va, 2)) & PG_FRAME;
+        long pdpt = entry(rootPa, Pte.index(va, 4)) & PG_FRAME;
+        long pd = entry(pdpt, Pte.index(va, 3)) & PG_FRAME;
+        long pt = entry(pd, Pte.index(va, 2)) & PG_FRAME;
         long vaPos = va & VA_SIGN_POS;
         for (int level = 1; level < 4; level++) {
             long table = level == 1 ? pt : level == 2 ? pd : pdpt;
@@ -518,8 +524,9 @@ final class Amd64Pmap
                 blockEnd = eva;
             }
             for (long v = va; Long.compareUnsigned(v, blockEnd) < 0; v += PAGE_SIZE) {
-                long address = pt + 8L * Pte.index(v, 1);
-                long pte = mem.read64(address);
+                int index = Pte.index(v, 1);
+                long address = pt + 8L * index;
+                long pte = entry(pt, index);
                 if ((pte & PG_V) == 0) {
                     continue;
                 }
@@ -591,7 +598,7 @@ final class Amd64Pmap
             return 0;
         }
         long pt = ptOf(va);
-        return pt < 0 ? 0 : mem.read64(pt + 8L * Pte.index(va, 1));
+        return pt < 0 ? 0 : entry(pt, Pte.index(va, 1));
     }
 
     private boolean live(int cpu, String operation)
