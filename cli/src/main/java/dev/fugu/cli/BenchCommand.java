@@ -153,15 +153,9 @@ public final class BenchCommand
             return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
-        /**
-         * This result with {@code fugu_times_host}: fugu's median rate over the host's, to a tenth.
-         * On the host baseline's own result {@code other} is fugu's median; on fugu's, the host's.
-         */
-        Result times(double other)
+        /** This result with {@code fugu_times_host}: {@code fugu} over {@code host}, to a tenth. */
+        Result withFuguTimesHost(double fugu, double host)
         {
-            boolean isHost = name.startsWith("host baseline");
-            double fugu = isHost ? other : median();
-            double host = isHost ? median() : other;
             Map<String, Object> more = new LinkedHashMap<>(extra);
             more.put("fugu_times_host", host > 0 ? Math.round(10 * fugu / host) / 10.0 : 0.0);
             return new Result(name, unit, values, more);
@@ -200,7 +194,7 @@ public final class BenchCommand
                 results.add(fugu);
                 if (hostBaseline != null) {
                     host = hostBaselineCase(n, warm, measured, progress);
-                    results.add(host.times(fugu.median()));
+                    results.add(host.withFuguTimesHost(fugu.median(), host.median()));
                 }
             }
             if (cases.contains("make-kernel")) {
@@ -220,7 +214,7 @@ public final class BenchCommand
             }
             if (cases.contains("cold")) {
                 Result cold = coldCase(n, measured, progress);
-                results.add(host == null ? cold : cold.times(host.median()));
+                results.add(host == null ? cold : cold.withFuguTimesHost(cold.median(), host.median()));
             }
         }
         catch (KernelPanic panic) {
