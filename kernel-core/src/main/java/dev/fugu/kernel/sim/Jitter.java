@@ -14,8 +14,11 @@ package dev.fugu.kernel.sim;
 public final class Jitter
 {
     private final SimRandom random;
-    // The current step's factor, in 1/1024 steps: -51..+51 is ±5%.
-    private long permille;
+    // The current step's factor is 1024 + k, k in -51..+51 (±5%); a charge scales to
+    // cycles + cycles * k / 1024, rounded toward the cost table's value. As one multiply and shift:
+    // (cycles * factor + bias) >> 10, where bias 1023 makes the shift round up when k < 0.
+    private long factor;
+    private long bias;
 
     public Jitter(long seed)
     {
@@ -26,7 +29,16 @@ public final class Jitter
     /** A new step begins: draws its factor. (Work done at boot, before the first step, has one too.) */
     public void beginStep()
     {
-        permille = random.nextInt(103) - 51;
+        // random.nextInt(103) spelled out, so the remainder is by a constant (a multiply, not a
+        // division): a draw is made on every step.
+        int u = random.nextInt() >>> 1;
+        int r;
+        while (u + 102 - (r = u % 103) < 0) {
+            u = random.nextInt() >>> 1;
+        }
+        int k = r - 51;
+        factor = 1024 + k;
+        bias = k < 0 ? 1023 : 0;
     }
 
     /** {@code cycles} scaled by the current step's factor in [0.95, 1.05], rounded; 0 stays 0. */
@@ -35,6 +47,6 @@ public final class Jitter
         if (cycles <= 0) {
             return 0;
         }
-        return Math.max(1, cycles + cycles * permille / 1024);
+        return (cycles * factor + bias) >> 10;
     }
 }

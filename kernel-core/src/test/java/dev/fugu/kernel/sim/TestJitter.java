@@ -14,6 +14,7 @@ class TestJitter
         for (long seed : new long[] {0, 1, 7, -1, 0x6A09E667F3BCC908L, Long.MIN_VALUE}) {
             Jitter jitter = new Jitter(seed);
             SplittableRandom reference = new SplittableRandom(seed ^ 0x6A09E667F3BCC908L);
+            SplittableRandom costs = new SplittableRandom(seed);
             for (int step = 0; step < 20_000; step++) {
                 if (step > 0) {
                     jitter.beginStep();
@@ -24,6 +25,10 @@ class TestJitter
                 // Every charge of the step has the same factor.
                 assertThat(jitter.apply(1024)).isEqualTo(1024 + permille);
                 assertThat(jitter.apply(10_240)).isEqualTo(10_240 + 10 * permille);
+                // Any cost: scaled and rounded toward the table's value (truncated toward zero).
+                long cycles = costs.nextLong(1, 5_000_000);
+                assertThat(jitter.apply(cycles)).as("%d cycles, factor %d", cycles, permille)
+                        .isEqualTo(cycles + cycles * permille / 1024);
             }
         }
     }
