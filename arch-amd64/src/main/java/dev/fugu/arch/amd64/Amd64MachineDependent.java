@@ -723,46 +723,45 @@ public final class Amd64MachineDependent
     long walkRaw(long rootPa, long va, boolean record)
     {
         long table = rootPa;
-        long rw = PG_RW;
-        long us = PG_u;
+        // RW and U/S must be set at every level: AND them up; NX at any level: OR it up.
+        long rwus = PG_RW | PG_u;
         long nx = 0;
-        walkLevels = 0;
-        for (int level = 4; level >= 1; level--) {
-            int index = Pte.index(va, level);
+        int shift = Pte.L4_SHIFT;
+        for (int level = 4; level >= 1; level--, shift -= Pte.L2_SHIFT - Pte.L1_SHIFT) {
+            int index = (int) (va >>> shift) & (Pte.ENTRIES - 1);
             long e = mem.readEntry(table >>> PAGE_SHIFT, index);
-            walkLevels++;
             if (record) {
                 walkEntry[level] = table + 8L * index;
                 walkValue[level] = e;
             }
             if ((e & PG_V) == 0) {
+                walkLevels = 5 - level;
                 return Access.FAULT_INVALID;
             }
-            rw &= e;
-            us &= e;
-            nx |= e & PG_NX;
+            rwus &= e;
+            nx |= e;
             long pa;
             if (level == 1) {
                 pa = e & PG_FRAME;
             }
-            else if ((level == 3 || level == 2) && (e & PG_PS) != 0) {
+            else if ((e & PG_PS) != 0 && level != 4) {
                 long frameMask = level == 3 ? PG_1GFRAME : PG_LGFRAME;
-                long offsetMask = level == 3 ? (1L << Pte.L3_SHIFT) - 1 : (1L << Pte.L2_SHIFT) - 1;
-                pa = (e & frameMask) | (va & offsetMask & ~PAGE_MASK);
+                pa = (e & frameMask) | (va & ((1L << shift) - 1) & ~PAGE_MASK);
             }
             else {
                 table = e & PG_FRAME;
                 continue;
             }
+            walkLevels = 5 - level;
             walkLeafLevel = level;
             long perms = 0;
-            if (rw != 0) {
+            if ((rwus & PG_RW) != 0) {
                 perms |= Tlb.WRITABLE;
             }
-            if (us != 0) {
+            if ((rwus & PG_u) != 0) {
                 perms |= Tlb.USER;
             }
-            if (nx != 0) {
+            if ((nx & PG_NX) != 0) {
                 perms |= Tlb.NO_EXECUTE;
             }
             if ((e & PG_G) != 0) {
