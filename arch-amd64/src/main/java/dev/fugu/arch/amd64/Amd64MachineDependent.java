@@ -625,7 +625,7 @@ public final class Amd64MachineDependent
                 set |= PG_M;
             }
             if ((e & set) != set) {
-                mem.write64(address, e | set);
+                mem.writeEntry(address >>> PAGE_SHIFT, (int) (address & PAGE_MASK) >>> 3, e | set);
             }
         }
         if ((access & Access.WRITE) != 0) {

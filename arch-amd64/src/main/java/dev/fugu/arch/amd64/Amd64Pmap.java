@@ -188,7 +188,6 @@ final class Amd64Pmap
         long new2 = -1;
         for (int level = 4; level > 1; level--) {
             int index = Pte.index(va, level);
-            long address = table + 8L * index;
             long pde = entry(table, index);
             if ((pde & PG_V) != 0) {
                 if ((pde & PG_PS) != 0) {
@@ -203,7 +202,7 @@ final class Amd64Pmap
                 return false;
             }
             long ptpPa = ptp << PAGE_SHIFT;
-            mem.write64(address, ptpPa | pdeBits);
+            mem.writeEntry(table >>> PAGE_SHIFT, index, ptpPa | pdeBits);
             md.ptpValid[(int) (table >>> PAGE_SHIFT)]++;
             ptps++;
             sink.charge(cpu, md.costs.ptpAlloc + md.costs.pteWrite);
@@ -223,7 +222,6 @@ final class Amd64Pmap
         }
         long pa = pfn << PAGE_SHIFT;
         int index = Pte.index(va, 1);
-        long address = table + 8L * index;
         long opte = entry(table, index);
         long npte = pa | md.protectionCodes[prot & 7] | PG_V;
         if (kernel) {
@@ -232,7 +230,7 @@ final class Amd64Pmap
         else {
             npte |= PG_u | PG_PVLIST;
         }
-        mem.write64(address, npte);
+        mem.writeEntry(table >>> PAGE_SHIFT, index, npte);
         sink.charge(cpu, md.costs.pteWrite);
         if ((opte & PG_V) == 0) {
             resident++;
@@ -431,8 +429,7 @@ final class Amd64Pmap
             if ((opte & PG_V) == 0) {
                 continue;
             }
-            long address = pt + 8L * index;
-            mem.write64(address, 0);
+            mem.writeEntry(pfn, index, 0);
             md.ptpValid[pfn]--;
             removed++;
         }
@@ -457,7 +454,7 @@ final class Amd64Pmap
         for (int level = 1; level < 4; level++) {
             long table = level == 1 ? pt : level == 2 ? pd : pdpt;
             long parent = level == 1 ? pd : level == 2 ? pdpt : rootPa;
-            mem.write64(parent + 8L * Pte.index(va, level + 1), 0);
+            mem.writeEntry(parent >>> PAGE_SHIFT, Pte.index(va, level + 1), 0);
             md.ptpValid[(int) (parent >>> PAGE_SHIFT)]--;
             freePtp(cpu, table);
             sink.charge(cpu, md.costs.pteWrite);

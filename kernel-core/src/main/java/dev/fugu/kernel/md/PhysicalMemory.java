@@ -51,6 +51,21 @@ public interface PhysicalMemory
 
     void write64(long pa, long value);
 
+    /**
+     * Writes entry {@code index} of the page-table page {@code pfn}, as {@link #write64} writes the
+     * word at {@code pfn * pageSize() + 8 * index}: the write of a pmap or walker that holds a
+     * table's frame and an index (see {@link #readEntry}).
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is not in [0, pageSize() / 8)
+     */
+    default void writeEntry(long pfn, int index, long value)
+    {
+        if (index < 0 || index >= pageSize() / Long.BYTES) {
+            throw new IndexOutOfBoundsException("entry " + index + " of a " + pageSize() + "-byte table");
+        }
+        write64(pfn * pageSize() + (long) Long.BYTES * index, value);
+    }
+
     int read32(long pa);
 
     void write32(long pa, int value);

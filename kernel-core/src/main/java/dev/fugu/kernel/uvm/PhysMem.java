@@ -379,6 +379,23 @@ public final class PhysMem
     }
 
     @Override
+    public void writeEntry(long pfn, int index, long value)
+    {
+        if (Long.compareUnsigned(pfn, frames) >= 0) {
+            throw new IllegalArgumentException("no frame " + pfn + " (RAM has " + frames + ")");
+        }
+        long[] words = contents[(int) pfn];
+        if (words == null) {
+            throw notPageTable(pfn << pageShift);
+        }
+        long old = words[index];
+        words[index] = value;
+        if ((old == 0) != (value == 0)) {
+            nonzero[(int) pfn] += value != 0 ? 1 : -1;
+        }
+    }
+
+    @Override
     public void write64(long pa, long value)
     {
         long[] words = words(pa, 7);

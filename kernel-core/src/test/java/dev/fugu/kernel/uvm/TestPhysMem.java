@@ -290,6 +290,37 @@ class TestPhysMem
         };
         assertThat(viaDefault.readEntry(pfn, 37)).isEqualTo(0x1000L * 37 + 7);
         assertThatThrownBy(() -> viaDefault.readEntry(pfn, 512)).isInstanceOf(IndexOutOfBoundsException.class);
+        viaDefault.writeEntry(pfn, 38, 0xabcL);
+        assertThat(mem.read64(pfn * 4096 + 8L * 38)).isEqualTo(0xabcL);
+        assertThatThrownBy(() -> viaDefault.writeEntry(pfn, -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void writeEntryWritesWhatWrite64WritesAndChecksItsArguments()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        long pfn = mem.allocPageTablePage(0);
+        for (int i = 0; i < 512; i += 5) {
+            mem.writeEntry(pfn, i, 0x2000L * i + 3);
+        }
+        for (int i = 0; i < 512; i++) {
+            assertThat(mem.read64(pfn * 4096 + 8L * i)).as("entry %d", i).isEqualTo(i % 5 == 0 ? 0x2000L * i + 3 : 0);
+        }
+        assertThatThrownBy(() -> mem.writeEntry(pfn, 512, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> mem.writeEntry(8, 0, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no frame 8");
+        long user = mem.allocate(0, FrameUse.USER);
+        assertThatThrownBy(() -> mem.writeEntry(user, 0, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not in a page-table page");
+        // Entries written and cleared again through writeEntry leave a page the pool may reuse
+        // uncleared; one left set must be cleared before reuse.
+        for (int i = 0; i < 512; i += 5) {
+            mem.writeEntry(pfn, i, 0);
+        }
+        mem.writeEntry(pfn, 7, 9);
+        mem.freePageTablePage(0, pfn);
+        long again = mem.allocPageTablePage(0);
+        for (int i = 0; i < 512; i++) {
+            assertThat(mem.readEntry(again, i)).as("entry %d", i).isZero();
+        }
     }
 
     @Test
