@@ -38,7 +38,9 @@ public final class Tlb
     private final long[] pas;
     private final int[] perms;
     private final Pmap[] owners;
-    private final boolean[] valid;
+    // Valid entries, one bit each: flushes visit only these (a %cr3 load finds a few dozen in a
+    // TLB of hundreds).
+    private final long[] valid;
     // Open-addressing index: slot -> entry number, EMPTY, or TOMBSTONE.
     private final int[] index;
     private final int mask;
@@ -59,7 +61,7 @@ public final class Tlb
         this.pas = new long[capacity];
         this.perms = new int[capacity];
         this.owners = new Pmap[capacity];
-        this.valid = new boolean[capacity];
+        this.valid = new long[(capacity + 63) >>> 6];
         int slots = Integer.highestOneBit(capacity * 4 - 1) << 1;
         this.index = new int[slots];
         this.mask = slots - 1;
@@ -128,7 +130,7 @@ public final class Tlb
         }
         int victim = next;
         next = (next + 1) % capacity;
-        if (valid[victim]) {
+        if (isValid(victim)) {
             drop(victim);
         }
         tags[victim] = tag;
@@ -136,7 +138,7 @@ public final class Tlb
         pas[victim] = pa;
         perms[victim] = entryPerms;
         owners[victim] = owner;
-        valid[victim] = true;
+        valid[victim >>> 6] |= 1L << victim;
         size++;
         if (tag == GLOBAL_TAG) {
             globals++;
@@ -170,10 +172,13 @@ public final class Tlb
     public int invalidateAllTags(long vpn)
     {
         int dropped = 0;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && vpns[e] == vpn) {
-                drop(e);
-                dropped++;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (vpns[e] == vpn) {
+                    drop(e);
+                    dropped++;
+                }
             }
         }
         return dropped;
@@ -183,10 +188,13 @@ public final class Tlb
     public int flushTag(int tag)
     {
         int dropped = 0;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && tags[e] == tag && (perms[e] & GLOBAL) == 0) {
-                drop(e);
-                dropped++;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (tags[e] == tag && (perms[e] & GLOBAL) == 0) {
+                    drop(e);
+                    dropped++;
+                }
             }
         }
         return dropped;
@@ -196,10 +204,13 @@ public final class Tlb
     public int flushNonGlobal()
     {
         int dropped = 0;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && (perms[e] & GLOBAL) == 0) {
-                drop(e);
-                dropped++;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if ((perms[e] & GLOBAL) == 0) {
+                    drop(e);
+                    dropped++;
+                }
             }
         }
         return dropped;
@@ -209,7 +220,7 @@ public final class Tlb
     public int flushAll()
     {
         int dropped = size;
-        Arrays.fill(valid, false);
+        Arrays.fill(valid, 0L);
         Arrays.fill(owners, null);
         Arrays.fill(index, EMPTY);
         size = 0;
@@ -221,10 +232,13 @@ public final class Tlb
     public int flushOwner(Pmap pmap)
     {
         int dropped = 0;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && owners[e] == pmap) {
-                drop(e);
-                dropped++;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (owners[e] == pmap) {
+                    drop(e);
+                    dropped++;
+                }
             }
         }
         return dropped;
@@ -240,9 +254,11 @@ public final class Tlb
     public int entriesOf(Pmap pmap)
     {
         int n = 0;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && owners[e] == pmap) {
-                n++;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                if (owners[(w << 6) + Long.numberOfTrailingZeros(bits)] == pmap) {
+                    n++;
+                }
             }
         }
         return n;
@@ -252,9 +268,12 @@ public final class Tlb
     public boolean holds(Pmap pmap, long va)
     {
         long vpn = va >>> 12;
-        for (int e = 0; e < capacity; e++) {
-            if (valid[e] && owners[e] == pmap && vpns[e] == vpn) {
-                return true;
+        for (int w = 0; w < valid.length; w++) {
+            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
+                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
+                if (owners[e] == pmap && vpns[e] == vpn) {
+                    return true;
+                }
             }
         }
         return false;
@@ -268,16 +287,21 @@ public final class Tlb
             if (entry == EMPTY) {
                 return -1;
             }
-            if (entry >= 0 && tags[entry] == tag && vpns[entry] == vpn && valid[entry]) {
+            if (entry >= 0 && tags[entry] == tag && vpns[entry] == vpn && isValid(entry)) {
                 return entry;
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    private boolean isValid(int entry)
+    {
+        return (valid[entry >>> 6] & (1L << entry)) != 0;
+    }
+
     private void drop(int entry)
     {
-        valid[entry] = false;
+        valid[entry >>> 6] &= ~(1L << entry);
         owners[entry] = null;
         size--;
         if (tags[entry] == GLOBAL_TAG) {
