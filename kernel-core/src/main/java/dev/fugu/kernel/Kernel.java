@@ -271,56 +271,66 @@ public final class Kernel
 
     private void loop()
     {
-        while (true) {
-            Cpu next = null;
-            long nextTime = Long.MAX_VALUE;
-            for (Cpu cpu : cpus) {
-                long time = cpu.userRunUntil != 0 ? cpu.userRunUntil : clocks.now(cpu.id());
-                if (!cpu.halted && !cpu.spinning && time < nextTime) {
-                    next = cpu;
-                    nextTime = time;
-                }
-            }
-            Timer timer = timers.peek();
-            while (timer != null && isStale(timer)) {
-                // Its sleep ended otherwise (a wakeup or a signal): the timeout was cancelled.
-                timers.poll();
-                timer = timers.peek();
-            }
-            if (timer != null && timer.time() <= nextTime) {
-                if (timer.time() > run.maxSimCycles()) {
-                    stopAtLimit();
-                    return;
-                }
-                timers.poll();
-                jitter.beginStep();
-                fireTimer(timer);
-                continue;
-            }
-            if (next == null) {
-                if (initFinished) {
-                    // init has no children and the kernel threads have finished what exits left.
-                    return;
-                }
-                stopReason = "deadlock: every thread is asleep and no timer is pending (" + sleepq.sleeping() + " sleeping)";
-                return;
-            }
-            if (nextTime > run.maxSimCycles()) {
-                stopAtLimit();
-                return;
-            }
-            while (!psAt.isEmpty() && psAt.peekFirst() <= nextTime) {
-                psAt.pollFirst();
-                psSnapshots.add(ps());
-            }
-            jitter.beginStep();
-            if (next.userRunUntil != 0) {
-                syscalls.endUserRun(next);
-            }
-            else {
-                step(next);
+        // The body is its own method: the JIT compiles a method after a few hundred calls, but a
+        // loop only after tens of thousands of iterations (on-stack replacement), so a run's first
+        // few thousand lifecycles would go through an interpreted loop.
+        while (engineStep()) {
+            // every iteration is one step of the machine
+        }
+    }
+
+    /** Runs the next step of the machine (a CPU's step or a timer); false when the run is over. */
+    private boolean engineStep()
+    {
+        Cpu next = null;
+        long nextTime = Long.MAX_VALUE;
+        for (Cpu cpu : cpus) {
+            long time = cpu.userRunUntil != 0 ? cpu.userRunUntil : clocks.now(cpu.id());
+            if (!cpu.halted && !cpu.spinning && time < nextTime) {
+                next = cpu;
+                nextTime = time;
             }
         }
+        Timer timer = timers.peek();
+        while (timer != null && isStale(timer)) {
+            // Its sleep ended otherwise (a wakeup or a signal): the timeout was cancelled.
+            timers.poll();
+            timer = timers.peek();
+        }
+        if (timer != null && timer.time() <= nextTime) {
+            if (timer.time() > run.maxSimCycles()) {
+                stopAtLimit();
+                return false;
+            }
+            timers.poll();
+            jitter.beginStep();
+            fireTimer(timer);
+            return true;
+        }
+        if (next == null) {
+            if (initFinished) {
+                // init has no children and the kernel threads have finished what exits left.
+                return false;
+            }
+            stopReason = "deadlock: every thread is asleep and no timer is pending (" + sleepq.sleeping() + " sleeping)";
+            return false;
+        }
+        if (nextTime > run.maxSimCycles()) {
+            stopAtLimit();
+            return false;
+        }
+        while (!psAt.isEmpty() && psAt.peekFirst() <= nextTime) {
+            psAt.pollFirst();
+            psSnapshots.add(ps());
+        }
+        jitter.beginStep();
+        if (next.userRunUntil != 0) {
+            syscalls.endUserRun(next);
+        }
+        else {
+            step(next);
+        }
+        return true;
     }
 
     private boolean isStale(Timer timer)
