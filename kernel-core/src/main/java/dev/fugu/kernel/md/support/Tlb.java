@@ -172,13 +172,10 @@ public final class Tlb
     public int invalidateAllTags(long vpn)
     {
         int dropped = 0;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
-                if (vpns[e] == vpn) {
-                    drop(e);
-                    dropped++;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if (vpns[e] == vpn) {
+                drop(e);
+                dropped++;
             }
         }
         return dropped;
@@ -188,13 +185,10 @@ public final class Tlb
     public int flushTag(int tag)
     {
         int dropped = 0;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
-                if (tags[e] == tag && (perms[e] & GLOBAL) == 0) {
-                    drop(e);
-                    dropped++;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if (tags[e] == tag && (perms[e] & GLOBAL) == 0) {
+                drop(e);
+                dropped++;
             }
         }
         return dropped;
@@ -204,13 +198,10 @@ public final class Tlb
     public int flushNonGlobal()
     {
         int dropped = 0;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
-                if ((perms[e] & GLOBAL) == 0) {
-                    drop(e);
-                    dropped++;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if ((perms[e] & GLOBAL) == 0) {
+                drop(e);
+                dropped++;
             }
         }
         return dropped;
@@ -232,13 +223,10 @@ public final class Tlb
     public int flushOwner(Pmap pmap)
     {
         int dropped = 0;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
-                if (owners[e] == pmap) {
-                    drop(e);
-                    dropped++;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if (owners[e] == pmap) {
+                drop(e);
+                dropped++;
             }
         }
         return dropped;
@@ -254,11 +242,9 @@ public final class Tlb
     public int entriesOf(Pmap pmap)
     {
         int n = 0;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                if (owners[(w << 6) + Long.numberOfTrailingZeros(bits)] == pmap) {
-                    n++;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if (owners[e] == pmap) {
+                n++;
             }
         }
         return n;
@@ -268,12 +254,9 @@ public final class Tlb
     public boolean holds(Pmap pmap, long va)
     {
         long vpn = va >>> 12;
-        for (int w = 0; w < valid.length; w++) {
-            for (long bits = valid[w]; bits != 0; bits &= bits - 1) {
-                int e = (w << 6) + Long.numberOfTrailingZeros(bits);
-                if (owners[e] == pmap && vpns[e] == vpn) {
-                    return true;
-                }
+        for (int e = nextValid(0); e >= 0; e = nextValid(e + 1)) {
+            if (owners[e] == pmap && vpns[e] == vpn) {
+                return true;
             }
         }
         return false;
@@ -292,6 +275,23 @@ public final class Tlb
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /** The first valid entry at or after {@code from}, or -1. */
+    private int nextValid(int from)
+    {
+        int w = from >>> 6;
+        if (w >= valid.length) {
+            return -1;
+        }
+        long bits = valid[w] & (-1L << from);
+        while (bits == 0) {
+            if (++w == valid.length) {
+                return -1;
+            }
+            bits = valid[w];
+        }
+        return (w << 6) + Long.numberOfTrailingZeros(bits);
     }
 
     private boolean isValid(int entry)
