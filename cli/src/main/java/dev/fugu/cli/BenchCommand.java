@@ -64,11 +64,12 @@ import static java.util.Objects.requireNonNull;
                 "  scale       64 CPUs, 90000 live processes (--maxproc 95000 --mem 16G): host seconds, peak heap, heap per process",
                 "  matrix      the lifecycles run on each arch and each exit model",
                 "  cold        the lifecycles run booted by 'fugu boot' in a new JVM each round: JIT warm-up included",
+                "  growth      the lifecycles and scale runs at half and at full size: the full run's host time over the half's",
                 "Prints the JVM, its flags and -Xmx (pass JVM options to ./fugu with FUGU_JAVA_OPTS).",
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  fugu bench                                         # everything, about three minutes",
+                "  fugu bench                                         # everything, about four minutes",
                 "  fugu bench --quick                                 # small sizes, one measured round each",
                 "  fugu bench --cases lifecycles,scale --json",
                 "  FUGU_JAVA_OPTS=-Xmx4g ./fugu bench --cases scale",
@@ -80,7 +81,7 @@ import static java.util.Objects.requireNonNull;
 public final class BenchCommand
         implements Callable<Integer>
 {
-    static final List<String> CASES = List.of("lifecycles", "make-kernel", "scale", "matrix", "cold");
+    static final List<String> CASES = List.of("lifecycles", "make-kernel", "scale", "matrix", "cold", "growth");
 
     private static final String LIFECYCLE_SOURCE = """
             proc main { repeat %d { fork c; wait } }
@@ -104,7 +105,7 @@ public final class BenchCommand
     boolean quick;
 
     @Option(names = "--cases", split = ",", paramLabel = "CASE",
-            description = "Cases to run: lifecycles, make-kernel, scale, matrix, cold (default: all).")
+            description = "Cases to run: lifecycles, make-kernel, scale, matrix, cold, growth (default: all).")
     List<String> cases = new ArrayList<>(CASES);
 
     @Option(names = "--warmup", paramLabel = "N", description = "Warm-up rounds per case (default: 2, 1 with --quick; 1 for scale and matrix).")
@@ -216,6 +217,13 @@ public final class BenchCommand
                 Result cold = coldCase(n, measured, progress);
                 results.add(host == null ? cold : cold.withFuguTimesHost(cold.median(), host.median()));
             }
+            if (cases.contains("growth")) {
+                MachineConfig four = MachineConfig.of("amd64", 4, MachineConfig.DEFAULT_MEM);
+                results.add(growthCase("growth lifecycles", four, RunConfig.DEFAULT_MAXPROC, LIFECYCLE_SOURCE, n,
+                        warm, measured, false, progress));
+                results.add(growthCase("growth scale", MachineConfig.of("amd64", 64, 16L << 30), 95_000, SCALE_SOURCE, live,
+                        warmup != null ? warm : quick ? 0 : 1, rounds != null ? measured : quick ? 1 : 3, true, progress));
+            }
         }
         catch (KernelPanic panic) {
             err.println("panic: " + panic.invariant() + ": " + Errors.oneLine(panic.detail()));
@@ -314,6 +322,50 @@ public final class BenchCommand
                 "heap_per_live_process_bytes", perProcess,
                 "max_heap_bytes", Runtime.getRuntime().maxMemory(),
                 "trace_hash", hash));
+    }
+
+    /**
+     * Target (d), linear growth: each round runs {@code source} with half of {@code size} and then
+     * with all of it, and records the second's host time over the first's (at most 2.2 is the
+     * target). With {@code collectFirst}, the heap is collected before each run, so a run of many
+     * live processes does not start with the previous one's garbage.
+     */
+    private Result growthCase(String name, MachineConfig config, int maxproc, String source, int size, int warm, int measured,
+            boolean collectFirst, PrintWriter progress)
+    {
+        int half = Math.max(1, size / 2);
+        Workload small = parse("growth", source.formatted(half));
+        Workload large = parse("growth", source.formatted(size));
+        double[] ratios = new double[measured];
+        double[] smallSeconds = new double[measured];
+        double[] largeSeconds = new double[measured];
+        String smallHash = null;
+        String largeHash = null;
+        for (int round = -warm; round < measured; round++) {
+            if (collectFirst) {
+                System.gc();
+            }
+            RunSummary first = runOnce(config, small, ExitModel.DIRECT, maxproc);
+            smallHash = sameResult(name, smallHash, first);
+            if (collectFirst) {
+                System.gc();
+            }
+            RunSummary second = runOnce(config, large, ExitModel.DIRECT, maxproc);
+            largeHash = sameResult(name, largeHash, second);
+            double ratio = second.hostWallMs() / first.hostWallMs();
+            progress(progress, name, round, "%d: %.3f s, %d: %.3f s, %.2fx".formatted(
+                    half, first.hostWallMs() / 1000, size, second.hostWallMs() / 1000, ratio));
+            if (round >= 0) {
+                ratios[round] = ratio;
+                smallSeconds[round] = first.hostWallMs() / 1000;
+                largeSeconds[round] = second.hostWallMs() / 1000;
+            }
+        }
+        return new Result(name + " " + half + " to " + size, "x host time", ratios, Map.of(
+                "small", half,
+                "large", size,
+                "small_host_s", new Result("", "", smallSeconds, Map.of()).median(),
+                "large_host_s", new Result("", "", largeSeconds, Map.of()).median()));
     }
 
     /** The host's own lifecycles per second, for the same fork + touch 16 + exit + wait. */
@@ -468,6 +520,11 @@ public final class BenchCommand
             Object times = r.extra().get("fugu_times_host");
             if (times != null) {
                 out.printf(Locale.ROOT, "%-36s (fugu's median lifecycles/s is %s times the host's)%n", "", times);
+            }
+            Object small = r.extra().get("small_host_s");
+            if (small != null) {
+                out.printf(Locale.ROOT, "%-36s (median %.3f s for %s, %.3f s for %s)%n", "",
+                        (Double) small, r.extra().get("small"), (Double) r.extra().get("large_host_s"), r.extra().get("large"));
             }
             Object peak = r.extra().get("peak_heap_bytes");
             if (peak != null) {

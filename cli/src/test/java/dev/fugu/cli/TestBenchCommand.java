@@ -52,7 +52,34 @@ class TestBenchCommand
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("JVM flags:", "max heap (-Xmx in force):",
                 "lifecycles amd64 4cpu direct", "make-kernel amd64 8cpu direct", "scale amd64 64cpu 2000 live", "cold boot amd64 4cpu direct",
-                "matrix arm64 reaper", "matrix i386 purge", "peak heap", "median", "per CPU second");
+                "matrix arm64 reaper", "matrix i386 purge", "peak heap", "median", "per CPU second",
+                "growth lifecycles 2500 to 5000", "growth scale 1000 to 2000", "s for 5000");
+    }
+
+    @Test
+    void growthTimesEachRunAtHalfAndFullSizeAndReportsTheRatio()
+            throws Exception
+    {
+        CliRun run = CliRun.of("bench", "--quick", "--cases", "growth", "--lifecycles", "3000", "--processes", "800", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode cases = SummaryJson.MAPPER.readTree(run.out()).get("cases");
+        assertThat(cases).hasSize(2);
+        JsonNode lifecycles = cases.get(0);
+        assertThat(lifecycles.get("name").asText()).isEqualTo("growth lifecycles 1500 to 3000");
+        assertThat(lifecycles.get("unit").asText()).isEqualTo("x host time");
+        assertThat(lifecycles.get("small").asLong()).isEqualTo(1_500);
+        assertThat(lifecycles.get("large").asLong()).isEqualTo(3_000);
+        JsonNode scale = cases.get(1);
+        assertThat(scale.get("name").asText()).isEqualTo("growth scale 400 to 800");
+        for (JsonNode growth : cases) {
+            // One round: the ratio is that round's full-size time over its half-size time.
+            double small = growth.get("small_host_s").asDouble();
+            double large = growth.get("large_host_s").asDouble();
+            assertThat(small).isPositive();
+            assertThat(growth.get("rounds")).hasSize(1);
+            assertThat(growth.get("median").asDouble()).isCloseTo(large / small, org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(run.err()).contains("growth lifecycles", "1500: ", "3000: ");
     }
 
     @Test
