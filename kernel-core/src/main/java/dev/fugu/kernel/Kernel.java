@@ -227,7 +227,7 @@ public final class Kernel
                     + " is too small: the kernel's own processes and the workload's main need " + (procs.count() + 1));
         }
         main.parent = init;
-        init.children.add(0, main);
+        init.children.addFirst(main);
         Vmspace mainVm = image(0, "main");
         main.vmspace = mainVm;
         KThread mainThread = newThread(main, "main", 0, md.cpuFork(0, initThread.pcb, mainVm.pmap(), false));

@@ -370,7 +370,7 @@ public final class ExitPaths
                 return;
             }
             KProcess init = k.init();
-            for (KProcess child : List.copyOf(pr.children)) {
+            for (KProcess child : pr.children.toList()) {
                 costs.charge(cpu, costs.reparent);
                 reparent(child, init);
             }
@@ -466,7 +466,7 @@ public final class ExitPaths
             }
         }
         child.parent = parent;
-        parent.children.add(0, child);
+        parent.children.addFirst(child);
     }
 
     /** After a dead thread's CPU switched away from it: its siblings' waiter may go on. */

@@ -29,7 +29,12 @@ public final class KProcess
     KProcess listNext;
     public String command;
     public KProcess parent;
-    public final List<KProcess> children = new ArrayList<>();
+    /** ps_children. */
+    public final ChildList children = new ChildList();
+    // ps_sibling: the children list this process is on (its parent's), and its links.
+    ChildList siblingOf;
+    KProcess siblingPrev;
+    KProcess siblingNext;
     /** ps_threads, in creation order. */
     public final List<KThread> threads = new ArrayList<>(1);
     /** ps_mainproc: the original thread (reaper and purge models only; the seed removed it). */

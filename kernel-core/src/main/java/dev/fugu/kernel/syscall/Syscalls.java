@@ -472,7 +472,7 @@ public final class Syscalls
         child.vmspace = vm;
         child.cowParent = parent;
         child.cowParentVm = parent.vmspace;
-        parent.children.add(0, child);
+        parent.children.addFirst(child);
         parent.last = child;
         KThread ct = k.newThread(child, command, 0, k.md().cpuFork(cpu, t.pcb, vm.pmap(), false));
         ct.uarea = uarea;
