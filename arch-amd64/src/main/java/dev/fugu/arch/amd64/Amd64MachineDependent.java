@@ -340,7 +340,8 @@ public final class Amd64MachineDependent
     @Override
     public Pmap pmapCreate(int cpu)
     {
-        long pfn = mem.allocPageTablePage(cpu);
+        // Sparse: a PML4 holds the recursive and kernel slots and a few user ones.
+        long pfn = mem.allocSparsePageTablePage(cpu);
         if (pfn == PhysicalMemory.NO_FRAME) {
             // pool_get(PR_WAITOK) would sleep for memory; the simulation cannot.
             throw new IllegalStateException("pmap_create: no physical frame for a PML4");

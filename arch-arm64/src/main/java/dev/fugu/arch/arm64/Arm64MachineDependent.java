@@ -273,7 +273,11 @@ final class Arm64MachineDependent
     public Pmap pmapCreate(int cpu)
     {
         checkBooted();
-        long rootPfn = allocTable(cpu);
+        // Sparse: a user L1 table holds a few entries (the kernel is in TTBR1's tables).
+        long rootPfn = physmem.allocSparsePageTablePage(cpu);
+        if (rootPfn != PhysicalMemory.NO_FRAME) {
+            sink.charge(cpu, ptpAlloc);
+        }
         if (rootPfn == PhysicalMemory.NO_FRAME) {
             throw new IllegalStateException("pmap_create: no free frame for an L1 table");
         }

@@ -388,7 +388,10 @@ final class I386Machine
         int pages = pm.pdPa.length + (pae ? 1 : 0);
         long[] frames = new long[pages];
         for (int i = 0; i < pages; i++) {
-            frames[i] = phys.allocPageTablePage(cpu);
+            // Sparse (PAE): the PDPT has four entries and PDs 0-2 only user PDEs; the kernel's PDEs
+            // and the recursive ones are in the last PD.
+            boolean sparse = pae && i < pages - 1;
+            frames[i] = sparse ? phys.allocSparsePageTablePage(cpu) : phys.allocPageTablePage(cpu);
             if (frames[i] == PhysicalMemory.NO_FRAME) {
                 for (int j = 0; j < i; j++) {
                     phys.freePageTablePage(cpu, frames[j]);

@@ -28,6 +28,17 @@ public interface PhysicalMemory
      */
     long allocPageTablePage(int cpu);
 
+    /**
+     * As {@link #allocPageTablePage}, for a table that holds few entries for most of its life: a
+     * pmap's top-level table, with the kernel's slots and a few user ones. The hint changes only
+     * how the host stores the page (see PhysMem); every read and write sees the same entries and
+     * the simulated costs are the same. The default ignores the hint.
+     */
+    default long allocSparsePageTablePage(int cpu)
+    {
+        return allocPageTablePage(cpu);
+    }
+
     /** Returns a page-table page to the allocator; its contents are gone. */
     void freePageTablePage(int cpu, long pfn);
 

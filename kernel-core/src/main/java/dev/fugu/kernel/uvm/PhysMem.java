@@ -31,11 +31,23 @@ import static java.util.Objects.requireNonNull;
  * <p>Host memory: one byte of ownership per frame, one (compressed) reference to contents, which
  * only page-table pages have, and a two-byte count of their non-zero words, so 16 GB of
  * simulated RAM needs about 28 MB.
+ *
+ * <p>A page-table page allocated as sparse (a pmap's top-level table) starts compact: its
+ * non-zero words as up to {@value #COMPACT_SLOTS} (index, word) pairs in a
+ * {@code long[2 * COMPACT_SLOTS]}, indexes first (-1 marks the end: the pairs are kept dense), then
+ * words. The first read, or a non-zero word past {@value #COMPACT_SLOTS}, turns it into a full
+ * array of the page's words for the rest of its life, so walks always read a full page by index
+ * and their code does not change. What stays compact is a top-level table written by
+ * pmap_create() and not walked since: the PML4 of a process that has not touched user memory, such
+ * as tens of thousands of processes forked to sleep, each of which would otherwise cost the host a
+ * 4 KB array (copied by young collections) instead of 144 bytes. Every read and write sees the same
+ * words either way.
  */
 public final class PhysMem
         implements PhysicalMemory
 {
     private static final int PTP_POOL_MAX = 512;
+    static final int COMPACT_SLOTS = 8;
     private static final int LEAK_SAMPLE = 16;
     private static final FrameUse[] USES = FrameUse.values();
     private static final byte FREE = (byte) FrameUse.FREE.ordinal();
@@ -60,6 +72,9 @@ public final class PhysMem
     private final RangeTree size = new RangeTree(false);
     private final Range probe = new Range();
     private final ArrayDeque<long[]> ptpPool = new ArrayDeque<>();
+    private final ArrayDeque<long[]> compactPool = new ArrayDeque<>();
+    // False for pages too small to gain from the compact form (tests use tiny pages).
+    private final boolean compact;
     private Range singleHead;
     private Range singleTail;
     private long singles;
@@ -98,6 +113,7 @@ public final class PhysMem
         this.use = new byte[(int) frames];
         this.contents = new long[(int) frames][];
         this.nonzero = new short[(int) frames];
+        this.compact = wordsPerPage > 4 * COMPACT_SLOTS;
         // uvm_pmr_init: all of RAM is one free range.
         Range all = newRange(0, frames);
         addr.insert(all.addrNode);
@@ -326,17 +342,41 @@ public final class PhysMem
     @Override
     public long allocPageTablePage(int cpu)
     {
+        return allocPageTablePage(cpu, false);
+    }
+
+    @Override
+    public long allocSparsePageTablePage(int cpu)
+    {
+        return allocPageTablePage(cpu, compact);
+    }
+
+    private long allocPageTablePage(int cpu, boolean sparse)
+    {
         long pfn = allocate(cpu, FrameUse.PAGE_TABLE);
         if (pfn != NO_FRAME) {
-            // Pooled pages are all zero (see freePageTablePage).
-            long[] words = ptpPool.pollFirst();
-            if (words == null) {
-                words = new long[wordsPerPage];
-            }
-            contents[(int) pfn] = words;
+            contents[(int) pfn] = sparse ? compactPage() : fullPage();
             nonzero[(int) pfn] = 0;
         }
         return pfn;
+    }
+
+    // Pooled compact pages have no pairs (see freePageTablePage).
+    private long[] compactPage()
+    {
+        long[] words = compactPool.pollFirst();
+        if (words == null) {
+            words = new long[2 * COMPACT_SLOTS];
+            Arrays.fill(words, 0, COMPACT_SLOTS, -1L);
+        }
+        return words;
+    }
+
+    // Pooled full pages are all zero (see freePageTablePage).
+    private long[] fullPage()
+    {
+        long[] words = ptpPool.pollFirst();
+        return words != null ? words : new long[wordsPerPage];
     }
 
     @Override
@@ -347,7 +387,10 @@ public final class PhysMem
         release(cpu, pfn, FrameUse.PAGE_TABLE);
         if (words != null && use[frame] == FREE) {
             contents[frame] = null;
-            if (ptpPool.size() < PTP_POOL_MAX) {
+            if (words.length != wordsPerPage) {
+                poolCompact(words);
+            }
+            else if (ptpPool.size() < PTP_POOL_MAX) {
                 if (nonzero[frame] != 0) {
                     Arrays.fill(words, 0L);
                 }
@@ -360,7 +403,8 @@ public final class PhysMem
     @Override
     public long read64(long pa)
     {
-        return words(pa, 7)[wordIndex(pa)];
+        int frame = frameOf(pa, 7);
+        return word(contents[frame], frame, wordIndex(pa));
     }
 
     // A page walk's read: the frame and the array's own bounds check stand for read64's alignment
@@ -375,7 +419,10 @@ public final class PhysMem
         if (words == null) {
             throw notPageTable(pfn << pageShift);
         }
-        return words[index];
+        if (words.length == wordsPerPage) {
+            return words[index];
+        }
+        return compactWord(words, (int) pfn, index);
     }
 
     @Override
@@ -388,38 +435,30 @@ public final class PhysMem
         if (words == null) {
             throw notPageTable(pfn << pageShift);
         }
-        long old = words[index];
-        words[index] = value;
-        if ((old == 0) != (value == 0)) {
-            nonzero[(int) pfn] += value != 0 ? 1 : -1;
-        }
+        setWord(words, (int) pfn, index, value);
     }
 
     @Override
     public void write64(long pa, long value)
     {
-        long[] words = words(pa, 7);
-        int index = wordIndex(pa);
-        long old = words[index];
-        words[index] = value;
-        if ((old == 0) != (value == 0)) {
-            countNonzero(pa, value != 0);
-        }
+        int frame = frameOf(pa, 7);
+        setWord(contents[frame], frame, wordIndex(pa), value);
     }
 
     @Override
     public int read32(long pa)
     {
-        long word = words(pa, 3)[wordIndex(pa)];
+        int frame = frameOf(pa, 3);
+        long word = word(contents[frame], frame, wordIndex(pa));
         return (pa & 4) == 0 ? (int) word : (int) (word >>> 32);
     }
 
     @Override
     public void write32(long pa, int value)
     {
-        long[] words = words(pa, 3);
+        int frame = frameOf(pa, 3);
         int index = wordIndex(pa);
-        long old = words[index];
+        long old = word(contents[frame], frame, index);
         long word;
         if ((pa & 4) == 0) {
             word = (old & 0xffff_ffff_0000_0000L) | (value & 0xffff_ffffL);
@@ -427,11 +466,114 @@ public final class PhysMem
         else {
             word = (old & 0x0000_0000_ffff_ffffL) | ((long) value << 32);
         }
-        words[index] = word;
-        if ((old == 0) != (word == 0)) {
-            countNonzero(pa, word != 0);
+        // Re-read: the read may have turned a compact page into a full one.
+        setWord(contents[frame], frame, index, word);
+    }
+
+    /** Whether page-table page {@code pfn} is still in its compact form (for tests). */
+    boolean isCompactPageTablePage(long pfn)
+    {
+        long[] words = contents[checkFrame(pfn)];
+        if (words == null) {
+            throw notPageTable(pfn << pageShift);
+        }
+        return words.length != wordsPerPage;
+    }
+
+    /** Word {@code index} of a page-table page, full or compact. */
+    private long word(long[] words, int frame, int index)
+    {
+        if (words.length == wordsPerPage) {
+            return words[index];
+        }
+        return compactWord(words, frame, index);
+    }
+
+    // A compact page's first read makes it full (see the class comment).
+    private long compactWord(long[] pairs, int frame, int index)
+    {
+        if (index < 0 || index >= wordsPerPage) {
+            throw new ArrayIndexOutOfBoundsException("entry " + index + " of a " + pageSize + "-byte table");
+        }
+        return expand(frame, pairs)[index];
+    }
+
+    /** Sets word {@code index} of a page-table page and keeps the count of its non-zero words. */
+    private void setWord(long[] words, int frame, int index, long value)
+    {
+        if (words.length == wordsPerPage) {
+            long old = words[index];
+            words[index] = value;
+            if ((old == 0) != (value == 0)) {
+                nonzero[frame] += value != 0 ? 1 : -1;
+            }
+            return;
+        }
+        setCompactWord(words, frame, index, value);
+    }
+
+    private void setCompactWord(long[] words, int frame, int index, long value)
+    {
+        if (index < 0 || index >= wordsPerPage) {
+            throw new ArrayIndexOutOfBoundsException("entry " + index + " of a " + pageSize + "-byte table");
+        }
+        int i = 0;
+        for (; i < COMPACT_SLOTS; i++) {
+            long key = words[i];
+            if (key == index) {
+                if (value != 0) {
+                    words[COMPACT_SLOTS + i] = value;
+                    return;
+                }
+                // The last pair fills the hole, so the pairs stay dense (in no particular order).
+                int last = i;
+                while (last + 1 < COMPACT_SLOTS && words[last + 1] >= 0) {
+                    last++;
+                }
+                words[i] = words[last];
+                words[COMPACT_SLOTS + i] = words[COMPACT_SLOTS + last];
+                words[last] = -1;
+                return;
+            }
+            if (key < 0) {
+                break;
+            }
+        }
+        if (value == 0) {
+            return;
+        }
+        if (i < COMPACT_SLOTS) {
+            words[i] = index;
+            words[COMPACT_SLOTS + i] = value;
+            return;
+        }
+        expand(frame, words)[index] = value;
+        nonzero[frame]++;
+    }
+
+    /** The compact page of {@code frame} becomes a full one, with the same words. */
+    private long[] expand(int frame, long[] pairs)
+    {
+        long[] full = fullPage();
+        int n = 0;
+        while (n < COMPACT_SLOTS && pairs[n] >= 0) {
+            full[(int) pairs[n]] = pairs[COMPACT_SLOTS + n];
+            n++;
+        }
+        contents[frame] = full;
+        nonzero[frame] = (short) n;
+        poolCompact(pairs);
+        return full;
+    }
+
+    private void poolCompact(long[] pairs)
+    {
+        if (compactPool.size() < PTP_POOL_MAX) {
+            Arrays.fill(pairs, 0, COMPACT_SLOTS, -1L);
+            compactPool.addFirst(pairs);
         }
     }
+
 
     /**
      * The frame audit: every allocated frame must be claimed by one of {@code owners} (the live
@@ -801,17 +943,17 @@ public final class PhysMem
     }
 
     // On every page-walk read: the alignment (7 for 64-bit words, 3 for 32-bit halves) and the
-    // end of RAM in two tests, then the page's words.
-    private long[] words(long pa, int alignment)
+    // end of RAM in two tests, then the frame, which must hold a page-table page.
+    private int frameOf(long pa, int alignment)
     {
         if ((pa & alignment) != 0 || Long.compareUnsigned(pa, bytes) >= 0) {
             throw badAddress(pa);
         }
-        long[] words = contents[(int) (pa >>> pageShift)];
-        if (words == null) {
+        int frame = (int) (pa >>> pageShift);
+        if (contents[frame] == null) {
             throw notPageTable(pa);
         }
-        return words;
+        return frame;
     }
 
     private int wordIndex(long pa)
@@ -824,10 +966,6 @@ public final class PhysMem
         return new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
     }
 
-    private void countNonzero(long pa, boolean set)
-    {
-        nonzero[(int) (pa >>> pageShift)] += set ? 1 : -1;
-    }
 
     private RuntimeException badAddress(long pa)
     {

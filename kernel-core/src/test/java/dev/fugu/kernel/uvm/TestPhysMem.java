@@ -293,6 +293,10 @@ class TestPhysMem
         viaDefault.writeEntry(pfn, 38, 0xabcL);
         assertThat(mem.read64(pfn * 4096 + 8L * 38)).isEqualTo(0xabcL);
         assertThatThrownBy(() -> viaDefault.writeEntry(pfn, -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        // Without an override the sparse hint is an ordinary page-table page.
+        long sparse = viaDefault.allocSparsePageTablePage(0);
+        assertThat(mem.isCompactPageTablePage(sparse)).isFalse();
+        assertThat(viaDefault.readEntry(sparse, 511)).isZero();
     }
 
     @Test
@@ -427,6 +431,132 @@ class TestPhysMem
         mem.releaseAll(0, pages, pages.length, FrameUse.USER);
         assertThat(mem.checkConsistency()).isEmpty();
         return clocks.now(0) - t0;
+    }
+
+    /**
+     * Page-table pages against a plain array of words per page: 32- and 64-bit reads and writes,
+     * entry reads and writes, frees and reallocations, on full pages and on sparse ones that stay
+     * compact until read or until they outgrow the compact form, with words cleared again.
+     */
+    @Test
+    void pageTablePagesReadBackWhatWasWrittenWhateverTheirForm()
+    {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        PhysMem mem = physmem(64, PmrFreeMode.SINGLE);
+        Map<Long, long[]> reference = new HashMap<>();
+        List<Long> pages = new ArrayList<>();
+        int compactWrites = 0;
+        int expandedByRead = 0;
+        for (int step = 0; step < 60_000; step++) {
+            int op = random.nextInt(100);
+            if (pages.isEmpty() || op < 3) {
+                boolean sparse = random.nextBoolean();
+                long pfn = sparse ? mem.allocSparsePageTablePage(0) : mem.allocPageTablePage(0);
+                assertThat(mem.isCompactPageTablePage(pfn)).isEqualTo(sparse);
+                pages.add(pfn);
+                reference.put(pfn, new long[512]);
+                continue;
+            }
+            long pfn = pages.get(random.nextInt(pages.size()));
+            long[] words = reference.get(pfn);
+            if (op < 6) {
+                mem.freePageTablePage(0, pfn);
+                pages.remove(pfn);
+                reference.remove(pfn);
+                continue;
+            }
+            boolean compact = mem.isCompactPageTablePage(pfn);
+            // Most writes use a few indexes (a sparse page stays compact); some go anywhere.
+            int index = random.nextInt(6) == 0 ? random.nextInt(512) : 250 + random.nextInt(10);
+            long pa = pfn * 4096 + 8L * index;
+            if (op < 60) {
+                long value = random.nextInt(3) == 0 ? 0 : random.nextLong();
+                if (random.nextBoolean()) {
+                    mem.write64(pa, value);
+                }
+                else {
+                    mem.writeEntry(pfn, index, value);
+                }
+                words[index] = value;
+                compactWrites += compact ? 1 : 0;
+            }
+            else if (op < 85) {
+                int value = random.nextInt(3) == 0 ? 0 : random.nextInt();
+                boolean high = random.nextBoolean();
+                mem.write32(pa + (high ? 4 : 0), value);
+                words[index] = high
+                        ? (words[index] & 0xffff_ffffL) | ((long) value << 32)
+                        : (words[index] & 0xffff_ffff_0000_0000L) | (value & 0xffff_ffffL);
+            }
+            else {
+                assertThat(mem.read64(pa)).as("step %d", step).isEqualTo(words[index]);
+                assertThat(mem.isCompactPageTablePage(pfn)).isFalse();
+                assertThat(mem.readEntry(pfn, index)).isEqualTo(words[index]);
+                assertThat(mem.read32(pa)).isEqualTo((int) words[index]);
+                assertThat(mem.read32(pa + 4)).isEqualTo((int) (words[index] >>> 32));
+                expandedByRead += compact ? 1 : 0;
+            }
+        }
+        for (long pfn : pages) {
+            long[] words = reference.get(pfn);
+            for (int i = 0; i < 512; i++) {
+                assertThat(mem.readEntry(pfn, i)).as("page %d entry %d", pfn, i).isEqualTo(words[i]);
+            }
+        }
+        assertThat(compactWrites).isGreaterThan(1_000);
+        assertThat(expandedByRead).isGreaterThan(100);
+    }
+
+    @Test
+    void aSparsePageTablePageIsCompactUntilReadOrPastEightEntries()
+    {
+        PhysMem mem = physmem(8, PmrFreeMode.SINGLE);
+        assertThat(mem.isCompactPageTablePage(mem.allocPageTablePage(0))).isFalse();
+        long pfn = mem.allocSparsePageTablePage(0);
+        for (int i = 0; i < PhysMem.COMPACT_SLOTS; i++) {
+            mem.writeEntry(pfn, 511 - 37 * i, i + 1);
+        }
+        // Clearing one and writing another keeps it compact; bad indexes are still rejected.
+        mem.writeEntry(pfn, 511, 0);
+        mem.writeEntry(pfn, 3, 99);
+        assertThatThrownBy(() -> mem.readEntry(pfn, 512)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> mem.writeEntry(pfn, -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> mem.writeEntry(pfn, 512, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(mem.isCompactPageTablePage(pfn)).isTrue();
+        mem.writeEntry(pfn, 4, 100);
+        assertThat(mem.isCompactPageTablePage(pfn)).isFalse();
+        assertThat(mem.readEntry(pfn, 511)).isZero();
+        assertThat(mem.readEntry(pfn, 3)).isEqualTo(99);
+        assertThat(mem.readEntry(pfn, 4)).isEqualTo(100);
+        for (int i = 1; i < PhysMem.COMPACT_SLOTS; i++) {
+            assertThat(mem.readEntry(pfn, 511 - 37 * i)).isEqualTo(i + 1);
+        }
+
+        long read = mem.allocSparsePageTablePage(0);
+        mem.write64(read * 4096 + 8 * 255, 0x1003);
+        mem.writeEntry(read, 0, 0x2007);
+        assertThat(mem.isCompactPageTablePage(read)).isTrue();
+        assertThat(mem.read32(read * 4096 + 8 * 255 + 4)).isZero();
+        assertThat(mem.isCompactPageTablePage(read)).isFalse();
+        assertThat(mem.readEntry(read, 255)).isEqualTo(0x1003);
+        assertThat(mem.readEntry(read, 0)).isEqualTo(0x2007);
+        // Its count of non-zero words came along: cleared again, the page is pooled uncleared and
+        // must come back all zero, as must a compact page freed with words set.
+        mem.writeEntry(read, 255, 0);
+        mem.writeEntry(read, 0, 0);
+        mem.freePageTablePage(0, read);
+        long again = mem.allocPageTablePage(0);
+        for (int i = 0; i < 512; i++) {
+            assertThat(mem.readEntry(again, i)).isZero();
+        }
+        long compact = mem.allocSparsePageTablePage(0);
+        mem.writeEntry(compact, 9, 9);
+        mem.freePageTablePage(0, compact);
+        long compactAgain = mem.allocSparsePageTablePage(0);
+        assertThat(mem.isCompactPageTablePage(compactAgain)).isTrue();
+        for (int i = 0; i < 512; i++) {
+            assertThat(mem.readEntry(compactAgain, i)).isZero();
+        }
     }
 
     @Test
