@@ -328,7 +328,10 @@ public final class BenchCommand
      * Target (d), linear growth: each round runs {@code source} with half of {@code size} and then
      * with all of it, and records the second's host time over the first's (at most 2.2 is the
      * target). With {@code collectFirst}, the heap is collected before each run, so a run of many
-     * live processes does not start with the previous one's garbage.
+     * live processes does not start with the previous one's garbage. The collector's time during
+     * each run (the JVM's own count) is reported beside it, with the ratio of the whole runs' host
+     * time less the collector's (boot and audit included, as the collector's count is): a run whose
+     * processes all stay live makes young collections copy them, which grows faster than the run.
      */
     private Result growthCase(String name, MachineConfig config, int maxproc, String source, int size, int warm, int measured,
             boolean collectFirst, PrintWriter progress)
@@ -339,33 +342,75 @@ public final class BenchCommand
         double[] ratios = new double[measured];
         double[] smallSeconds = new double[measured];
         double[] largeSeconds = new double[measured];
+        double[] smallGc = new double[measured];
+        double[] largeGc = new double[measured];
+        double[] ratiosWithoutGc = new double[measured];
+        double[] smallWhole = new double[measured];
+        double[] largeWhole = new double[measured];
         String smallHash = null;
         String largeHash = null;
         for (int round = -warm; round < measured; round++) {
             if (collectFirst) {
                 System.gc();
             }
+            long gc0 = collectorMillis();
+            long start0 = System.nanoTime();
             RunSummary first = runOnce(config, small, ExitModel.DIRECT, maxproc);
+            double firstWhole = (System.nanoTime() - start0) / 1e9;
+            double firstGc = (collectorMillis() - gc0) / 1000.0;
             smallHash = sameResult(name, smallHash, first);
             if (collectFirst) {
                 System.gc();
             }
+            long gc1 = collectorMillis();
+            long start1 = System.nanoTime();
             RunSummary second = runOnce(config, large, ExitModel.DIRECT, maxproc);
+            double secondWhole = (System.nanoTime() - start1) / 1e9;
+            double secondGc = (collectorMillis() - gc1) / 1000.0;
             largeHash = sameResult(name, largeHash, second);
-            double ratio = second.hostWallMs() / first.hostWallMs();
-            progress(progress, name, round, "%d: %.3f s, %d: %.3f s, %.2fx".formatted(
-                    half, first.hostWallMs() / 1000, size, second.hostWallMs() / 1000, ratio));
+            double firstSeconds = first.hostWallMs() / 1000;
+            double secondSeconds = second.hostWallMs() / 1000;
+            double ratio = secondSeconds / firstSeconds;
+            double withoutGc = Math.max(1e-6, secondWhole - secondGc) / Math.max(1e-6, firstWhole - firstGc);
+            progress(progress, name, round, "%d: %.3f s (collector %.3f s), %d: %.3f s (collector %.3f s), %.2fx; %.2fx without the collector".formatted(
+                    half, firstSeconds, firstGc, size, secondSeconds, secondGc, ratio, withoutGc));
             if (round >= 0) {
                 ratios[round] = ratio;
-                smallSeconds[round] = first.hostWallMs() / 1000;
-                largeSeconds[round] = second.hostWallMs() / 1000;
+                smallSeconds[round] = firstSeconds;
+                largeSeconds[round] = secondSeconds;
+                smallGc[round] = firstGc;
+                largeGc[round] = secondGc;
+                ratiosWithoutGc[round] = withoutGc;
+                smallWhole[round] = firstWhole;
+                largeWhole[round] = secondWhole;
             }
         }
-        return new Result(name + " " + half + " to " + size, "x host time", ratios, Map.of(
-                "small", half,
-                "large", size,
-                "small_host_s", new Result("", "", smallSeconds, Map.of()).median(),
-                "large_host_s", new Result("", "", largeSeconds, Map.of()).median()));
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("small", half);
+        extra.put("large", size);
+        extra.put("small_host_s", median(smallSeconds));
+        extra.put("large_host_s", median(largeSeconds));
+        extra.put("small_gc_s", median(smallGc));
+        extra.put("large_gc_s", median(largeGc));
+        extra.put("small_run_s", median(smallWhole));
+        extra.put("large_run_s", median(largeWhole));
+        extra.put("ratio_without_gc", median(ratiosWithoutGc));
+        return new Result(name + " " + half + " to " + size, "x host time", ratios, extra);
+    }
+
+    private static double median(double[] values)
+    {
+        return new Result("", "", values, Map.of()).median();
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far (their own accumulated count). */
+    private static long collectorMillis()
+    {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     /** The host's own lifecycles per second, for the same fork + touch 16 + exit + wait. */
@@ -523,8 +568,9 @@ public final class BenchCommand
             }
             Object small = r.extra().get("small_host_s");
             if (small != null) {
-                out.printf(Locale.ROOT, "%-36s (median %.3f s for %s, %.3f s for %s)%n", "",
-                        (Double) small, r.extra().get("small"), (Double) r.extra().get("large_host_s"), r.extra().get("large"));
+                out.printf(Locale.ROOT, "%-36s (median %.3f s for %s, %.3f s for %s; collector %.3f s and %.3f s; %.2fx without it)%n", "",
+                        (Double) small, r.extra().get("small"), (Double) r.extra().get("large_host_s"), r.extra().get("large"),
+                        (Double) r.extra().get("small_gc_s"), (Double) r.extra().get("large_gc_s"), (Double) r.extra().get("ratio_without_gc"));
             }
             Object peak = r.extra().get("peak_heap_bytes");
             if (peak != null) {

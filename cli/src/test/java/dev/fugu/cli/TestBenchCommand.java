@@ -78,8 +78,19 @@ class TestBenchCommand
             assertThat(small).isPositive();
             assertThat(growth.get("rounds")).hasSize(1);
             assertThat(growth.get("median").asDouble()).isCloseTo(large / small, org.assertj.core.data.Offset.offset(1e-9));
+            // The collector's time in each whole run (boot and audit too), and their ratio without it.
+            double smallRun = growth.get("small_run_s").asDouble();
+            double largeRun = growth.get("large_run_s").asDouble();
+            double smallGc = growth.get("small_gc_s").asDouble();
+            double largeGc = growth.get("large_gc_s").asDouble();
+            assertThat(smallRun).isGreaterThanOrEqualTo(small);
+            assertThat(largeRun).isGreaterThanOrEqualTo(large);
+            assertThat(smallGc).isBetween(0.0, smallRun);
+            assertThat(largeGc).isBetween(0.0, largeRun);
+            assertThat(growth.get("ratio_without_gc").asDouble())
+                    .isCloseTo((largeRun - largeGc) / (smallRun - smallGc), org.assertj.core.data.Offset.offset(1e-9));
         }
-        assertThat(run.err()).contains("growth lifecycles", "1500: ", "3000: ");
+        assertThat(run.err()).contains("growth lifecycles", "1500: ", "3000: ", "without the collector");
     }
 
     @Test
