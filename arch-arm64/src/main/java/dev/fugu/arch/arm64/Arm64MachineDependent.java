@@ -275,12 +275,10 @@ final class Arm64MachineDependent
         checkBooted();
         // Sparse: a user L1 table holds a few entries (the kernel is in TTBR1's tables).
         long rootPfn = physmem.allocSparsePageTablePage(cpu);
-        if (rootPfn != PhysicalMemory.NO_FRAME) {
-            sink.charge(cpu, ptpAlloc);
-        }
         if (rootPfn == PhysicalMemory.NO_FRAME) {
             throw new IllegalStateException("pmap_create: no free frame for an L1 table");
         }
+        sink.charge(cpu, ptpAlloc);
         return new Arm64Pmap(this, nextPmapId++, false, rootPfn, ncpu);
     }
 

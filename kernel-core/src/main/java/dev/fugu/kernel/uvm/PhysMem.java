@@ -419,10 +419,7 @@ public final class PhysMem
         if (words == null) {
             throw notPageTable(pfn << pageShift);
         }
-        if (words.length == wordsPerPage) {
-            return words[index];
-        }
-        return compactWord(words, (int) pfn, index);
+        return word(words, (int) pfn, index);
     }
 
     @Override
@@ -492,9 +489,7 @@ public final class PhysMem
     // A compact page's first read makes it full (see the class comment).
     private long compactWord(long[] pairs, int frame, int index)
     {
-        if (index < 0 || index >= wordsPerPage) {
-            throw new ArrayIndexOutOfBoundsException("entry " + index + " of a " + pageSize + "-byte table");
-        }
+        checkIndex(index);
         return expand(frame, pairs)[index];
     }
 
@@ -514,9 +509,7 @@ public final class PhysMem
 
     private void setCompactWord(long[] words, int frame, int index, long value)
     {
-        if (index < 0 || index >= wordsPerPage) {
-            throw new ArrayIndexOutOfBoundsException("entry " + index + " of a " + pageSize + "-byte table");
-        }
+        checkIndex(index);
         int i = 0;
         for (; i < COMPACT_SLOTS; i++) {
             long key = words[i];
@@ -574,6 +567,13 @@ public final class PhysMem
         }
     }
 
+    // A full page's array checks its own indexes; a compact page's must be checked.
+    private void checkIndex(int index)
+    {
+        if (index < 0 || index >= wordsPerPage) {
+            throw new ArrayIndexOutOfBoundsException("entry " + index + " of a " + pageSize + "-byte table");
+        }
+    }
 
     /**
      * The frame audit: every allocated frame must be claimed by one of {@code owners} (the live
@@ -965,7 +965,6 @@ public final class PhysMem
     {
         return new IllegalStateException("physical address 0x" + Long.toHexString(pa) + " is not in a page-table page");
     }
-
 
     private RuntimeException badAddress(long pa)
     {
