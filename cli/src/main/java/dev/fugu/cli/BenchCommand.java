@@ -353,36 +353,26 @@ public final class BenchCommand
             if (collectFirst) {
                 System.gc();
             }
-            long gc0 = collectorMillis();
-            long start0 = System.nanoTime();
-            RunSummary first = runOnce(config, small, ExitModel.DIRECT, maxproc);
-            double firstWhole = (System.nanoTime() - start0) / 1e9;
-            double firstGc = (collectorMillis() - gc0) / 1000.0;
-            smallHash = sameResult(name, smallHash, first);
+            TimedRun first = timedRun(config, small, maxproc);
+            smallHash = sameResult(name, smallHash, first.summary());
             if (collectFirst) {
                 System.gc();
             }
-            long gc1 = collectorMillis();
-            long start1 = System.nanoTime();
-            RunSummary second = runOnce(config, large, ExitModel.DIRECT, maxproc);
-            double secondWhole = (System.nanoTime() - start1) / 1e9;
-            double secondGc = (collectorMillis() - gc1) / 1000.0;
-            largeHash = sameResult(name, largeHash, second);
-            double firstSeconds = first.hostWallMs() / 1000;
-            double secondSeconds = second.hostWallMs() / 1000;
-            double ratio = secondSeconds / firstSeconds;
-            double withoutGc = Math.max(1e-6, secondWhole - secondGc) / Math.max(1e-6, firstWhole - firstGc);
+            TimedRun second = timedRun(config, large, maxproc);
+            largeHash = sameResult(name, largeHash, second.summary());
+            double ratio = second.loopSeconds() / first.loopSeconds();
+            double withoutGc = second.withoutGcSeconds() / first.withoutGcSeconds();
             progress(progress, name, round, "%d: %.3f s (collector %.3f s), %d: %.3f s (collector %.3f s), %.2fx; %.2fx without the collector".formatted(
-                    half, firstSeconds, firstGc, size, secondSeconds, secondGc, ratio, withoutGc));
+                    half, first.loopSeconds(), first.gcSeconds(), size, second.loopSeconds(), second.gcSeconds(), ratio, withoutGc));
             if (round >= 0) {
                 ratios[round] = ratio;
-                smallSeconds[round] = firstSeconds;
-                largeSeconds[round] = secondSeconds;
-                smallGc[round] = firstGc;
-                largeGc[round] = secondGc;
+                smallSeconds[round] = first.loopSeconds();
+                largeSeconds[round] = second.loopSeconds();
+                smallGc[round] = first.gcSeconds();
+                largeGc[round] = second.gcSeconds();
                 ratiosWithoutGc[round] = withoutGc;
-                smallWhole[round] = firstWhole;
-                largeWhole[round] = secondWhole;
+                smallWhole[round] = first.wholeSeconds();
+                largeWhole[round] = second.wholeSeconds();
             }
         }
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -401,6 +391,28 @@ public final class BenchCommand
     private static double median(double[] values)
     {
         return new Result("", "", values, Map.of()).median();
+    }
+
+    /** A run with its whole host time (boot and audit too) and the collector's time in it. */
+    private record TimedRun(RunSummary summary, double wholeSeconds, double gcSeconds)
+    {
+        double loopSeconds()
+        {
+            return summary.hostWallMs() / 1000;
+        }
+
+        double withoutGcSeconds()
+        {
+            return Math.max(1e-6, wholeSeconds - gcSeconds);
+        }
+    }
+
+    private TimedRun timedRun(MachineConfig config, Workload workload, int maxproc)
+    {
+        long gc = collectorMillis();
+        long start = System.nanoTime();
+        RunSummary summary = runOnce(config, workload, ExitModel.DIRECT, maxproc);
+        return new TimedRun(summary, (System.nanoTime() - start) / 1e9, (collectorMillis() - gc) / 1000.0);
     }
 
     /** Milliseconds the JVM's collectors have spent so far (their own accumulated count). */
