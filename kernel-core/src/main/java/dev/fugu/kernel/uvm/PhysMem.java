@@ -361,7 +361,7 @@ public final class PhysMem
         return pfn;
     }
 
-    // Pooled compact pages have no pairs (see freePageTablePage).
+    // Pooled compact pages have no pairs (see poolCompact).
     private long[] compactPage()
     {
         long[] words = compactPool.pollFirst();
