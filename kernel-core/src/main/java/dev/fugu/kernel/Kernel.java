@@ -66,6 +66,7 @@ public final class Kernel
     private final Scheduler sched;
     private final KernelLock klock;
     private final SleepQueues sleepq = new SleepQueues();
+    private final Object nowake = new Object();
     private final ProcTable procs;
     private final Checker checker;
     private final Trace trace;
@@ -443,14 +444,22 @@ public final class Kernel
         sleep(thread, wchan, prio, wmesg);
     }
 
+    /**
+     * The channel nobody wakes ({@code nowake} in sys/kern/kern_synch.c): nanosleep(2) sleeps on
+     * it until its timeout or a signal.
+     */
+    public Object nowake()
+    {
+        return nowake;
+    }
+
     /** Models wakeup(): every thread asleep on {@code wchan} becomes runnable. */
     public void wakeup(Object wchan, int fromCpu)
     {
-        ArrayDeque<KThread> threads = sleepq.takeAll(wchan);
-        if (threads == null) {
-            return;
-        }
-        for (KThread thread : threads) {
+        KThread next = sleepq.takeAll(wchan);
+        while (next != null) {
+            KThread thread = next;
+            next = SleepQueues.unlinkNext(thread);
             costs.charge(fromCpu, costs.wakeup);
             thread.wchan = null;
             sched.setrunnable(thread, fromCpu);

@@ -33,6 +33,13 @@ public final class KThread
     public int usrpri = Priorities.PUSER;
     /** Wait channel while sleeping (p_wchan). */
     public Object wchan;
+    /**
+     * Links on its channel's sleep queue (p_runq in a slpque[] TAILQ): the next sleeper on the
+     * same channel (null for the last), and the previous one (the first's is the last; null when
+     * not asleep). Kept by {@link dev.fugu.kernel.sync.SleepQueues} alone.
+     */
+    public KThread sleepNext;
+    public KThread sleepPrev;
     /** Counts this thread's sleeps, so a timeout armed for an earlier sleep is recognised as stale. */
     public long sleepGen;
     public String wmesg;

@@ -2,45 +2,104 @@ package dev.fugu.kernel.sync;
 
 import dev.fugu.kernel.proc.KThread;
 
-import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
  * Threads asleep by wait channel: the sleep queues of sys/kern/kern_synch.c. Wake-ups take
  * sleepers in the order they went to sleep.
+ *
+ * <p>As in OpenBSD, a queue is linked through the sleeping threads themselves ({@code p_runq}),
+ * so putting a thread to sleep allocates nothing: the map holds each channel's first sleeper,
+ * whose {@link KThread#sleepPrev} is the last. A queued thread's {@code wchan} is its queue's
+ * channel, set here and cleared when it leaves (unsleep()), so taking one thread off a queue
+ * of any length costs the same.
  */
 public final class SleepQueues
 {
-    private final Map<Object, ArrayDeque<KThread>> queues = new IdentityHashMap<>();
+    private final Map<Object, KThread> first = new IdentityHashMap<>();
     private int sleeping;
 
+    /** Puts {@code thread}, not on any queue, at the tail of {@code wchan}'s queue. */
     public void add(Object wchan, KThread thread)
     {
-        queues.computeIfAbsent(wchan, k -> new ArrayDeque<>()).addLast(thread);
+        if (thread.sleepPrev != null) {
+            throw new IllegalStateException(thread + " is already on a sleep queue");
+        }
+        thread.wchan = wchan;
+        thread.sleepNext = null;
+        KThread head = first.putIfAbsent(wchan, thread);
+        if (head == null) {
+            thread.sleepPrev = thread;
+        }
+        else {
+            KThread last = head.sleepPrev;
+            last.sleepNext = thread;
+            thread.sleepPrev = last;
+            head.sleepPrev = thread;
+        }
         sleeping++;
     }
 
-    /** Removes every thread sleeping on {@code wchan}, in sleep order; null if none. */
-    public ArrayDeque<KThread> takeAll(Object wchan)
+    /**
+     * Removes every thread sleeping on {@code wchan}. Returns the first in sleep order, or null if
+     * none; the others follow it, each reached from the one before by {@link #unlinkNext}.
+     */
+    public KThread takeAll(Object wchan)
     {
-        ArrayDeque<KThread> threads = queues.remove(wchan);
-        if (threads != null) {
-            sleeping -= threads.size();
+        KThread head = first.remove(wchan);
+        if (head != null) {
+            for (KThread t = head; t != null; t = t.sleepNext) {
+                sleeping--;
+            }
         }
-        return threads;
+        return head;
     }
 
-    /** Removes one thread from its channel (woken by a signal or a timeout). */
+    /** In a chain returned by {@link #takeAll}: the thread after {@code thread}, whose links and channel are cleared. */
+    public static KThread unlinkNext(KThread thread)
+    {
+        KThread next = thread.sleepNext;
+        thread.wchan = null;
+        thread.sleepNext = null;
+        thread.sleepPrev = null;
+        return next;
+    }
+
+    /**
+     * Removes one thread from {@code wchan}'s queue (woken by a signal or a timeout).
+     *
+     * @return false if {@code thread} is not asleep on {@code wchan}
+     */
     public boolean remove(Object wchan, KThread thread)
     {
-        ArrayDeque<KThread> threads = queues.get(wchan);
-        if (threads == null || !threads.remove(thread)) {
+        if (thread.sleepPrev == null || thread.wchan != wchan) {
             return false;
         }
-        if (threads.isEmpty()) {
-            queues.remove(wchan);
+        KThread head = first.get(wchan);
+        KThread next = thread.sleepNext;
+        KThread prev = thread.sleepPrev;
+        if (thread == head) {
+            if (next == null) {
+                first.remove(wchan);
+            }
+            else {
+                next.sleepPrev = prev;
+                first.put(wchan, next);
+            }
         }
+        else {
+            prev.sleepNext = next;
+            if (next != null) {
+                next.sleepPrev = prev;
+            }
+            else {
+                head.sleepPrev = prev;
+            }
+        }
+        thread.wchan = null;
+        thread.sleepNext = null;
+        thread.sleepPrev = null;
         sleeping--;
         return true;
     }

@@ -815,7 +815,7 @@ public final class Syscalls
             if (pc == 0) {
                 costs.charge(t.cpu, costs.syscall);
                 pc = 1;
-                k.sleepFor(t, t, cycles, Priorities.PWAIT, "nanoslp");
+                k.sleepFor(t, k.nowake(), cycles, Priorities.PWAIT, "nanoslp");
                 return Step.BLOCKED;
             }
             return Step.DONE;
