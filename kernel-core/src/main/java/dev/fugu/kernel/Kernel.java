@@ -70,7 +70,7 @@ public final class Kernel
     private final ProcTable procs;
     private final Checker checker;
     private final Trace trace;
-    private final RunStats stats = new RunStats();
+    private final RunStats stats = new RunStats(this::horizon);
     private final Uvm uvm;
     private final Syscalls syscalls;
     private final ExitPaths exits;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The MI kernel's counters for one run, filled as it goes and read into the summary at the end.
@@ -31,23 +32,26 @@ public final class RunStats
     public Teardown exec = Teardown.NONE;
     public long execs;
     private final BitSet teardownCpus = new BitSet();
-    private long[] intervals = new long[256];
-    private int intervalCount;
+    private final TeardownOverlap overlap;
 
     private long[] latencies = new long[1024];
     private int latencyCount;
+
+    /**
+     * @param floor the engine's floor: no CPU acts at a simulated time before it again
+     *     ({@code CpuClocks#horizon()}), so teardowns ending before it are final
+     */
+    public RunStats(LongSupplier floor)
+    {
+        this.overlap = new TeardownOverlap(floor);
+    }
 
     /** One exit-path teardown on {@code cpu} over [start, end) of simulated time. */
     public void teardown(int cpu, long start, long end, Teardown ledger)
     {
         teardown = teardown.plus(ledger);
         teardownCpus.set(cpu);
-        if (intervalCount * 2 + 2 > intervals.length) {
-            intervals = Arrays.copyOf(intervals, intervals.length * 2);
-        }
-        intervals[intervalCount * 2] = start;
-        intervals[intervalCount * 2 + 1] = Math.max(start + 1, end);
-        intervalCount++;
+        overlap.add(start, end);
     }
 
     public void execTeardown(Teardown ledger)
@@ -65,20 +69,7 @@ public final class RunStats
     /** The most teardowns in progress at one simulated instant. */
     public int maxParallel()
     {
-        long[] points = new long[intervalCount * 2];
-        for (int i = 0; i < intervalCount; i++) {
-            // Starts sort before ends at the same time only if strictly inside: encode ends as odd.
-            points[i * 2] = intervals[i * 2] * 2 + 1;
-            points[i * 2 + 1] = intervals[i * 2 + 1] * 2;
-        }
-        Arrays.sort(points);
-        int live = 0;
-        int max = 0;
-        for (long point : points) {
-            live += (point & 1) == 1 ? 1 : -1;
-            max = Math.max(max, live);
-        }
-        return max;
+        return overlap.max();
     }
 
     public void exitLatency(long cycles)
