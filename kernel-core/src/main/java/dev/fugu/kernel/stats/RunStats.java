@@ -34,7 +34,12 @@ public final class RunStats
     private final BitSet teardownCpus = new BitSet();
     private final TeardownOverlap overlap;
 
-    private long[] latencies = new long[1024];
+    // Exit latencies in fixed chunks: one array doubled as it grew was copied whole each time, and
+    // each copy, promoted, was memory the host faulted in afresh.
+    private static final int LATENCY_CHUNK = 1 << 14;
+    private final List<long[]> latencyChunks = new ArrayList<>();
+    private long[] latencies = new long[0];
+    private int latencyFill;
     private int latencyCount;
 
     /**
@@ -74,10 +79,13 @@ public final class RunStats
 
     public void exitLatency(long cycles)
     {
-        if (latencyCount == latencies.length) {
-            latencies = Arrays.copyOf(latencies, latencies.length * 2);
+        if (latencyFill == latencies.length) {
+            latencies = new long[LATENCY_CHUNK];
+            latencyChunks.add(latencies);
+            latencyFill = 0;
         }
-        latencies[latencyCount++] = cycles;
+        latencies[latencyFill++] = cycles;
+        latencyCount++;
     }
 
     /** mean, p50, p99, max of exit latencies in cycles; zeros without samples. */
@@ -86,7 +94,10 @@ public final class RunStats
         if (latencyCount == 0) {
             return new long[4];
         }
-        long[] sorted = Arrays.copyOf(latencies, latencyCount);
+        long[] sorted = new long[latencyCount];
+        for (int i = 0; i < latencyChunks.size(); i++) {
+            System.arraycopy(latencyChunks.get(i), 0, sorted, i * LATENCY_CHUNK, Math.min(LATENCY_CHUNK, latencyCount - i * LATENCY_CHUNK));
+        }
         Arrays.sort(sorted);
         long sum = 0;
         for (long l : sorted) {
