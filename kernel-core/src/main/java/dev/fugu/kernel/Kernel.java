@@ -353,7 +353,6 @@ public final class Kernel
     {
         KThread thread = timer.thread();
         if (thread.stat == ProcState.SSLEEP && thread.wchan == timer.wchan() && sleepq.remove(timer.wchan(), thread)) {
-            thread.wchan = null;
             // The timeout interrupt lands on the CPU the thread slept on.
             int cpu = thread.cpu;
             clocks.idleUntil(cpu, timer.time());
@@ -427,7 +426,6 @@ public final class Kernel
         checker.beforeSleep(cpu.id(), thread, wmesg, machine.physmem().fpageq().isHeldBy(cpu.id()));
         costs.charge(cpu.id(), costs.sleep);
         thread.sleepGen++;
-        thread.wchan = wchan;
         thread.wmesg = wmesg;
         thread.runpri = prio;
         thread.stat = ProcState.SSLEEP;
@@ -461,7 +459,6 @@ public final class Kernel
             KThread thread = next;
             next = SleepQueues.unlinkNext(thread);
             costs.charge(fromCpu, costs.wakeup);
-            thread.wchan = null;
             sched.setrunnable(thread, fromCpu);
         }
     }
@@ -470,7 +467,6 @@ public final class Kernel
     public void unsleep(KThread thread, int fromCpu)
     {
         if (thread.stat == ProcState.SSLEEP && thread.wchan != null && sleepq.remove(thread.wchan, thread)) {
-            thread.wchan = null;
             sched.setrunnable(thread, fromCpu);
         }
     }

@@ -31,7 +31,7 @@ public final class KThread
     public int runpri;
     /** Priority it returns to in user mode (p_usrpri). */
     public int usrpri = Priorities.PUSER;
-    /** Wait channel while sleeping (p_wchan). */
+    /** Wait channel while sleeping (p_wchan), set and cleared by {@link dev.fugu.kernel.sync.SleepQueues}. */
     public Object wchan;
     /**
      * Links on its channel's sleep queue (p_runq in a slpque[] TAILQ): the next sleeper on the
