@@ -352,7 +352,7 @@ public final class Kernel
     private void fireTimer(Timer timer)
     {
         KThread thread = timer.thread();
-        if (thread.stat == ProcState.SSLEEP && thread.wchan == timer.wchan() && sleepq.remove(timer.wchan(), thread)) {
+        if (thread.stat == ProcState.SSLEEP && sleepq.remove(timer.wchan(), thread)) {
             // The timeout interrupt lands on the CPU the thread slept on.
             int cpu = thread.cpu;
             clocks.idleUntil(cpu, timer.time());
@@ -466,7 +466,7 @@ public final class Kernel
     /** Wakes one sleeping thread early (a signal interrupting an interruptible sleep). */
     public void unsleep(KThread thread, int fromCpu)
     {
-        if (thread.stat == ProcState.SSLEEP && thread.wchan != null && sleepq.remove(thread.wchan, thread)) {
+        if (thread.stat == ProcState.SSLEEP && sleepq.remove(thread.wchan, thread)) {
             sched.setrunnable(thread, fromCpu);
         }
     }

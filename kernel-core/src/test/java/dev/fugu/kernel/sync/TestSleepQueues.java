@@ -54,7 +54,6 @@ class TestSleepQueues
             switch (random.nextInt(3)) {
                 case 0 -> {
                     if (!asleepOn.containsKey(thread)) {
-                        thread.wchan = wchan;
                         queues.add(wchan, thread);
                         reference.computeIfAbsent(wchan, k -> new ArrayDeque<>()).addLast(thread);
                         asleepOn.put(thread, wchan);
