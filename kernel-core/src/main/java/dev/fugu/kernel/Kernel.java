@@ -32,6 +32,7 @@ import dev.fugu.kernel.stats.RunStats;
 import dev.fugu.kernel.stats.RunSummary;
 import dev.fugu.kernel.sync.KernelLock;
 import dev.fugu.kernel.sync.SleepQueues;
+import dev.fugu.kernel.sync.WaitChannel;
 import dev.fugu.kernel.syscall.Syscalls;
 import dev.fugu.kernel.uvm.ExecImage;
 import dev.fugu.kernel.uvm.FaultResult;
@@ -66,7 +67,7 @@ public final class Kernel
     private final Scheduler sched;
     private final KernelLock klock;
     private final SleepQueues sleepq = new SleepQueues();
-    private final Object nowake = new Object();
+    private final WaitChannel nowake = new WaitChannel();
     private final ProcTable procs;
     private final Checker checker;
     private final Trace trace;
@@ -90,7 +91,7 @@ public final class Kernel
     private long hostNanos;
 
     /** A thread woken at a simulated time (tsleep timeout). */
-    private record Timer(long time, long seq, KThread thread, Object wchan, long sleepGen) implements Comparable<Timer>
+    private record Timer(long time, long seq, KThread thread, WaitChannel wchan, long sleepGen) implements Comparable<Timer>
     {
         @Override
         public int compareTo(Timer o)
@@ -420,7 +421,7 @@ public final class Kernel
      * Models sleep_setup()/sleep_finish() on {@code wchan}: the thread gives up the CPU (and the
      * kernel lock, retaken when it runs again) until a wakeup on the channel.
      */
-    public void sleep(KThread thread, Object wchan, int prio, String wmesg)
+    public void sleep(KThread thread, WaitChannel wchan, int prio, String wmesg)
     {
         Cpu cpu = cpus[thread.cpu];
         checker.beforeSleep(cpu.id(), thread, wmesg, machine.physmem().fpageq().isHeldBy(cpu.id()));
@@ -435,7 +436,7 @@ public final class Kernel
     }
 
     /** tsleep with a timeout: also woken when {@code cycles} have passed. */
-    public void sleepFor(KThread thread, Object wchan, long cycles, int prio, String wmesg)
+    public void sleepFor(KThread thread, WaitChannel wchan, long cycles, int prio, String wmesg)
     {
         // The sleep below starts generation sleepGen + 1; a timer of an older sleep is stale.
         timers.add(new Timer(clocks.now(thread.cpu) + cycles, timerSeq++, thread, wchan, thread.sleepGen + 1));
@@ -446,13 +447,13 @@ public final class Kernel
      * The channel nobody wakes ({@code nowake} in sys/kern/kern_synch.c): nanosleep(2) sleeps on
      * it until its timeout or a signal.
      */
-    public Object nowake()
+    public WaitChannel nowake()
     {
         return nowake;
     }
 
     /** Models wakeup(): every thread asleep on {@code wchan} becomes runnable. */
-    public void wakeup(Object wchan, int fromCpu)
+    public void wakeup(WaitChannel wchan, int fromCpu)
     {
         KThread next = sleepq.takeAll(wchan);
         while (next != null) {

@@ -7,6 +7,7 @@ import dev.fugu.kernel.proc.KThread;
 import dev.fugu.kernel.proc.Priorities;
 import dev.fugu.kernel.sim.Costs;
 import dev.fugu.kernel.sim.CpuClocks;
+import dev.fugu.kernel.sync.WaitChannel;
 
 import java.util.List;
 
@@ -32,7 +33,7 @@ public final class Kqueues
     private final dev.fugu.kernel.sync.HoldTimeline busy;
     private long acquires;
     private long contended;
-    private final Object channel = new Object();
+    private final WaitChannel channel = new WaitChannel();
 
     public Kqueues(Kernel kernel)
     {

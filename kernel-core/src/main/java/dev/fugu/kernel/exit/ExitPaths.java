@@ -12,6 +12,7 @@ import dev.fugu.kernel.sched.Cpu;
 import dev.fugu.kernel.sched.SwitchCause;
 import dev.fugu.kernel.sim.Costs;
 import dev.fugu.kernel.stats.Teardown;
+import dev.fugu.kernel.sync.WaitChannel;
 import dev.fugu.kernel.uvm.Uvm;
 
 import java.util.ArrayDeque;
@@ -39,7 +40,7 @@ public final class ExitPaths
     private final boolean earlyStackFree;
     /** The global deadproc list the reaper serves (reaper: LIFO, purge: FIFO). */
     private final ArrayDeque<KThread> deadproc = new ArrayDeque<>();
-    private final Object deadprocChannel = new Object();
+    private final WaitChannel deadprocChannel = new WaitChannel();
 
     public ExitPaths(Kernel kernel)
     {
@@ -425,7 +426,7 @@ public final class ExitPaths
         checker.assertwaitok(cpu, thread, "rw_enter(amaplk) in uvm_exit", false);
         long now = k.now(cpu);
         if (parent.amapBusyUntil > now) {
-            k.sleepFor(thread, parent, parent.amapBusyUntil - now, Priorities.PVM, "amaplk");
+            k.sleepFor(thread, parent.amapLockChannel(), parent.amapBusyUntil - now, Priorities.PVM, "amaplk");
             return false;
         }
         return true;
@@ -507,7 +508,7 @@ public final class ExitPaths
                     long start = k.now(id);
                     Teardown ledger = freeStack(id, dead);
                     recordTeardown(id, start, ledger, "uarea_free (idle)");
-                    k.wakeup(dead, id);
+                    k.wakeup(dead.offCpuChannel, id);
                 }
             }
             else {
@@ -541,7 +542,7 @@ public final class ExitPaths
         }
         int cpu = waiter.cpu;
         if (last.onCpu) {
-            k.sleep(waiter, last, Priorities.PWAIT, "zapwait");
+            k.sleep(waiter, last.offCpuChannel, Priorities.PWAIT, "zapwait");
             return ZAP_WAIT;
         }
         k.cpu(last.cpu).deadproc.remove(last);

@@ -1,5 +1,7 @@
 package dev.fugu.kernel.proc;
 
+import dev.fugu.kernel.sync.WaitChannel;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,6 +67,8 @@ public final class KProcess
     public Object cowParentVm;
     /** Simulated time until which this process's amap lock is held (by its own faults). */
     public long amapBusyUntil;
+    // The channel of a child waiting for that lock; made when first slept on, as few processes see one.
+    private WaitChannel amapLockChannel;
     /** wait4 may reap it: a zombie, or (direct) a PS_NOZOMBIE process handed to init. */
     public boolean reapable;
     /** A terminating signal posted to the process and not yet acted on (0: none). */
@@ -82,10 +86,10 @@ public final class KProcess
     /** Simulated time of _exit entry, for exit latency. */
     public long exitStart = -1;
     /** The wait channel a parent sleeps on in wait4 (the process itself in OpenBSD). */
-    public final Object waitChannel = new Object();
+    public final WaitChannel waitChannel = new WaitChannel();
     /** The channel the main thread sleeps on in "thrdeath" (&pr->ps_threads). */
-    public final Object threadsChannel = new Object();
-    public final Object keventChannel = new Object();
+    public final WaitChannel threadsChannel = new WaitChannel();
+    public final WaitChannel keventChannel = new WaitChannel();
 
     public KProcess(int pid, long serial, String command)
     {
@@ -103,6 +107,15 @@ public final class KProcess
     public long serial()
     {
         return serial;
+    }
+
+    /** The channel a thread sleeps on waiting for this process's amap lock (the rwlock itself in OpenBSD). */
+    public WaitChannel amapLockChannel()
+    {
+        if (amapLockChannel == null) {
+            amapLockChannel = new WaitChannel();
+        }
+        return amapLockChannel;
     }
 
     public boolean has(int flag)

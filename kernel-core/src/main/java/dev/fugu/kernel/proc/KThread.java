@@ -1,6 +1,7 @@
 package dev.fugu.kernel.proc;
 
 import dev.fugu.kernel.md.Pcb;
+import dev.fugu.kernel.sync.WaitChannel;
 import dev.fugu.kernel.workload.WorkloadCursor;
 
 import static java.util.Objects.requireNonNull;
@@ -32,7 +33,9 @@ public final class KThread
     /** Priority it returns to in user mode (p_usrpri). */
     public int usrpri = Priorities.PUSER;
     /** Wait channel while sleeping (p_wchan), set and cleared by {@link dev.fugu.kernel.sync.SleepQueues}. */
-    public Object wchan;
+    public WaitChannel wchan;
+    /** The channel whose wakeup says this thread is off its CPU for good (process_zap() waits on it; the thread itself in OpenBSD). */
+    public final WaitChannel offCpuChannel = new WaitChannel();
     /**
      * Links on its channel's sleep queue (p_runq in a slpque[] TAILQ): the next sleeper on the
      * same channel (null for the last), and the previous one (the first's is the last; null when

@@ -2,34 +2,31 @@ package dev.fugu.kernel.sync;
 
 import dev.fugu.kernel.proc.KThread;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
-
 /**
  * Threads asleep by wait channel: the sleep queues of sys/kern/kern_synch.c. Wake-ups take
  * sleepers in the order they went to sleep.
  *
  * <p>As in OpenBSD, a queue is linked through the sleeping threads themselves ({@code p_runq}),
- * so putting a thread to sleep allocates nothing: the map holds each channel's first sleeper,
- * whose {@link KThread#sleepPrev} is the last. A queued thread's {@code wchan} is its queue's
- * channel, set here and cleared when it leaves (unsleep()), so taking one thread off a queue
- * of any length costs the same.
+ * so putting a thread to sleep allocates nothing: each {@link WaitChannel} holds its first
+ * sleeper, whose {@link KThread#sleepPrev} is the last. A queued thread's {@code wchan} is its
+ * queue's channel, set here and cleared when it leaves (unsleep()), so taking one thread off a
+ * queue of any length costs the same.
  */
 public final class SleepQueues
 {
-    private final Map<Object, KThread> first = new IdentityHashMap<>();
     private int sleeping;
 
     /** Puts {@code thread}, not on any queue, at the tail of {@code wchan}'s queue. */
-    public void add(Object wchan, KThread thread)
+    public void add(WaitChannel wchan, KThread thread)
     {
         if (thread.sleepPrev != null) {
             throw new IllegalStateException(thread + " is already on a sleep queue");
         }
         thread.wchan = wchan;
         thread.sleepNext = null;
-        KThread head = first.putIfAbsent(wchan, thread);
+        KThread head = wchan.first;
         if (head == null) {
+            wchan.first = thread;
             thread.sleepPrev = thread;
         }
         else {
@@ -45,10 +42,11 @@ public final class SleepQueues
      * Removes every thread sleeping on {@code wchan}. Returns the first in sleep order, or null if
      * none; the others follow it, each reached from the one before by {@link #unlinkNext}.
      */
-    public KThread takeAll(Object wchan)
+    public KThread takeAll(WaitChannel wchan)
     {
-        KThread head = first.remove(wchan);
+        KThread head = wchan.first;
         if (head != null) {
+            wchan.first = null;
             for (KThread t = head; t != null; t = t.sleepNext) {
                 sleeping--;
             }
@@ -71,22 +69,19 @@ public final class SleepQueues
      *
      * @return false if {@code thread} is not asleep on {@code wchan}
      */
-    public boolean remove(Object wchan, KThread thread)
+    public boolean remove(WaitChannel wchan, KThread thread)
     {
         if (thread.sleepPrev == null || thread.wchan != wchan) {
             return false;
         }
-        KThread head = first.get(wchan);
+        KThread head = wchan.first;
         KThread next = thread.sleepNext;
         KThread prev = thread.sleepPrev;
         if (thread == head) {
-            if (next == null) {
-                first.remove(wchan);
-            }
-            else {
+            if (next != null) {
                 next.sleepPrev = prev;
-                first.put(wchan, next);
             }
+            wchan.first = next;
         }
         else {
             prev.sleepNext = next;

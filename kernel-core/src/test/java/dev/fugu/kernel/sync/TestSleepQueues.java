@@ -43,14 +43,14 @@ class TestSleepQueues
     {
         SplittableRandom random = new SplittableRandom(9);
         List<KThread> all = threads(30);
-        Object[] channels = {new Object(), new Object(), new Object(), new Object()};
+        WaitChannel[] channels = {new WaitChannel(), new WaitChannel(), new WaitChannel(), new WaitChannel()};
         SleepQueues queues = new SleepQueues();
-        Map<Object, ArrayDeque<KThread>> reference = new IdentityHashMap<>();
-        Map<KThread, Object> asleepOn = new IdentityHashMap<>();
+        Map<WaitChannel, ArrayDeque<KThread>> reference = new IdentityHashMap<>();
+        Map<KThread, WaitChannel> asleepOn = new IdentityHashMap<>();
         int sleeping = 0;
         for (int step = 0; step < 20_000; step++) {
             KThread thread = all.get(random.nextInt(all.size()));
-            Object wchan = channels[random.nextInt(channels.length)];
+            WaitChannel wchan = channels[random.nextInt(channels.length)];
             switch (random.nextInt(3)) {
                 case 0 -> {
                     if (!asleepOn.containsKey(thread)) {
@@ -62,7 +62,7 @@ class TestSleepQueues
                 }
                 case 1 -> {
                     // Half the time the channel the thread sleeps on, else any (often the wrong one).
-                    Object on = random.nextBoolean() && asleepOn.containsKey(thread) ? asleepOn.get(thread) : wchan;
+                    WaitChannel on = random.nextBoolean() && asleepOn.containsKey(thread) ? asleepOn.get(thread) : wchan;
                     ArrayDeque<KThread> expected = reference.get(on);
                     boolean present = expected != null && expected.remove(thread);
                     if (expected != null && expected.isEmpty()) {
@@ -91,7 +91,7 @@ class TestSleepQueues
     void wakesInSleepOrderAndLeavesTheThreadsUnlinked()
     {
         List<KThread> t = threads(3);
-        Object wchan = new Object();
+        WaitChannel wchan = new WaitChannel();
         SleepQueues queues = new SleepQueues();
         t.forEach(thread -> queues.add(wchan, thread));
         assertThat(queues.remove(wchan, t.get(0))).isTrue();
@@ -110,8 +110,8 @@ class TestSleepQueues
     {
         KThread thread = threads(1).get(0);
         SleepQueues queues = new SleepQueues();
-        queues.add(new Object(), thread);
-        assertThatThrownBy(() -> queues.add(new Object(), thread))
+        queues.add(new WaitChannel(), thread);
+        assertThatThrownBy(() -> queues.add(new WaitChannel(), thread))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already on a sleep queue");
     }
