@@ -102,6 +102,9 @@ final class SummaryJson
         memory.put("frames_free_at_end", s.framesFreeAtEnd());
         memory.put("leaked_frames", s.leakedFrames());
         memory.put("oom_kills", s.oomKills());
+        memory.put("pcp_hits", s.pageCache()[0]);
+        memory.put("pcp_misses", s.pageCache()[1]);
+        memory.put("pcp_cached_at_end", s.pageCache()[2]);
 
         ObjectNode checks = root.putObject("checks");
         checks.put("invariants_checked", s.invariantsChecked());

@@ -38,6 +38,10 @@ public final class WorkloadOptions
             description = "How teardown frees pages into uvm_pmemrange: single (page by page, default) or batch (coalesced runs).")
     String pmrFree;
 
+    @Option(names = "--pmr-cache", paramLabel = "on|off", defaultValue = "on",
+            description = "uvm_pmemrange's per-CPU page cache, two magazines of 8 pages per CPU (OpenBSD 7.6 and later): on (default) or off (every page allocation and free takes the fpageq mutex, as before).")
+    String pmrCache;
+
     @Option(names = "--jobs", paramLabel = "N",
             description = "make -jN for the make-kernel workload (default: --ncpu).")
     Integer jobs;
@@ -94,7 +98,12 @@ public final class WorkloadOptions
             case "batch" -> true;
             default -> throw new UsageException("--pmr-free '" + pmrFree + "' is not single or batch");
         };
+        boolean cache = switch (pmrCache.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new UsageException("--pmr-cache '" + pmrCache + "' is not on or off");
+        };
         long maxCycles = (long) Math.min(Long.MAX_VALUE / 2.0, maxSimSeconds * clockMhz * 1e6);
-        return new RunConfig(parsed, model, how, maxproc, maxCycles, trace, psAt, batch);
+        return new RunConfig(parsed, model, how, maxproc, maxCycles, trace, psAt, batch, cache);
     }
 }

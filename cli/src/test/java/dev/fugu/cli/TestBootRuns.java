@@ -107,6 +107,7 @@ class TestBootRuns
                 "locks/fpageq/acquires", "locks/fpageq/contended", "locks/fpageq/spin_cycles", "cpu/user_cycles",
                 "cpu/sys_cycles", "cpu/spin_cycles", "cpu/idle_cycles", "accounting/exit_sys_cycles",
                 "memory/frames_total", "memory/frames_free_at_end", "memory/leaked_frames", "memory/oom_kills",
+                "memory/pcp_hits", "memory/pcp_misses", "memory/pcp_cached_at_end",
                 "checks/invariants_checked", "checks/violations", "expects/passed", "expects/failed", "host/wall_ms",
                 "host/lifecycles_per_sec"}) {
             JsonNode node = json.at("/" + path);

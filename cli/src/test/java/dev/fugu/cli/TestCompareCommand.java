@@ -134,6 +134,7 @@ class TestCompareCommand
             "--arch i386 --arch-opt bogus | --arch-opt",
             "--arch all --arch-opt bogus | --arch-opt",
             "--arch i386 --pmr-free sometimes | --pmr-free",
+            "--arch i386 --pmr-cache maybe | --pmr-cache",
             "--arch i386 --exit-model reaper | --exit-model",
     })
     void badValuesAreOneLineUsageErrors(String args, String named)

@@ -159,6 +159,7 @@ class TestFuzz
                 {"--maxproc", "1", "2", "3", "20", "2000000", "z"},
                 {"--max-sim-seconds", "0", "-1", "1", "nan", "1e99"},
                 {"--pmr-free", "single", "batch", "double"},
+                {"--pmr-cache", "on", "off", "OFF", "sometimes"},
                 {"--scale", "0", "1", "2000000"},
                 {"--jobs", "0", "1", "5000"},
                 {"--ps-at", "-1", "100", "x"},

@@ -37,6 +37,12 @@ public final class Amd64Plugin
     public static final long MAX_MEM_BYTES = Pte.NUM_L4_SLOT_DIRECT * Pte.NBPD_L4;
     /** Default clock: a guess at a typical amd64 server core, not from any source. */
     public static final int CLOCK_MHZ = 2400;
+    /**
+     * The end of dma_constraint (0 to 0xffffffff), the highest range in uvm_md_constraints[]
+     * (sys/arch/amd64/amd64/machdep.c, with isa_constraint below 16M): the per-CPU page cache keeps only
+     * pages above 4 GiB.
+     */
+    public static final long DMA_CONSTRAINT_END = 1L << 32;
 
     public Amd64Plugin()
     {
@@ -70,7 +76,7 @@ public final class Amd64Plugin
     @Override
     public ArchDefaults defaults()
     {
-        return new ArchDefaults(4096, 4, CLOCK_MHZ);
+        return new ArchDefaults(4096, 4, CLOCK_MHZ, DMA_CONSTRAINT_END);
     }
 
     @Override

@@ -69,7 +69,11 @@ public final class Arm64Plugin
     @Override
     public ArchDefaults defaults()
     {
-        return new ArchDefaults(4096, 3, 2000);
+        // uvm_md_constraints[] holds dma_constraint, 0 to (paddr_t)-1 (sys/arch/arm64/arm64/machdep.c,
+        // unless the boot loader's openbsd,dma-constraint narrows it): uvm_pmr_use_inc()'s high + 1
+        // wraps to 0, "no upper limit", so every pmemrange has use > 0 and uvm_pmr_cache_put()
+        // never keeps a page; only allocations go through the per-CPU cache.
+        return new ArchDefaults(4096, 3, 2000, Long.MAX_VALUE);
     }
 
     @Override

@@ -42,6 +42,14 @@ public final class I386Plugin
 
     /** A guess: the simulated clock rate of a late i386-era CPU; not taken from any source. */
     public static final int CLOCK_MHZ = 1000;
+    /**
+     * Where the pages uvm_pmr_cache_put() may keep begin: nowhere. uvm_md_constraints[] lists
+     * isa_constraint and dma_constraint (0 to 0xffffffff, sys/arch/i386/i386/machdep.c); i386's
+     * paddr_t is 32 bits, so uvm_pmr_use_inc()'s {@code high + 1} wraps to 0, "no upper limit",
+     * and every pmemrange gets {@code use > 0}: freed pages always go straight back to the
+     * allocator, only allocations are served from the per-CPU cache.
+     */
+    public static final long CACHE_PUT_NEVER = Long.MAX_VALUE;
 
     private static final List<ArchOption> OPTIONS = List.of(ArchOption.flag(NOPAE,
             "classic 32-bit paging (pmap.c): 2 levels of 1024 32-bit entries, 4 MB PDEs, no NX"));
@@ -77,7 +85,7 @@ public final class I386Plugin
     @Override
     public ArchDefaults defaults()
     {
-        return new ArchDefaults(PAGE_SIZE, 3, CLOCK_MHZ);
+        return new ArchDefaults(PAGE_SIZE, 3, CLOCK_MHZ, CACHE_PUT_NEVER);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.fugu.kernel.md.MdSink;
 import dev.fugu.kernel.md.PhysicalMemory;
 import dev.fugu.kernel.sim.CpuClocks;
 import dev.fugu.kernel.sim.Jitter;
+import dev.fugu.kernel.uvm.PmrCache;
 import dev.fugu.kernel.uvm.PmrFreeMode;
 import dev.fugu.kernel.uvm.Uvm;
 import dev.fugu.kernel.uvm.UvmCosts;
@@ -50,8 +51,20 @@ public final class Machine
         return build(plugin, config, PmrFreeMode.SINGLE);
     }
 
-    /** Builds the machine {@code config} describes, its allocator freeing pages as {@code freeMode} says. */
+    /**
+     * Builds the machine {@code config} describes, its allocator freeing pages as {@code freeMode}
+     * says, with the per-CPU page cache.
+     */
     public static Machine build(ArchPlugin plugin, MachineConfig config, PmrFreeMode freeMode)
+    {
+        return build(plugin, config, freeMode, true);
+    }
+
+    /**
+     * Builds the machine {@code config} describes, its allocator freeing pages as {@code freeMode}
+     * says, with or without the per-CPU page cache ({@link PmrCache}).
+     */
+    public static Machine build(ArchPlugin plugin, MachineConfig config, PmrFreeMode freeMode, boolean pmrCache)
     {
         int pageSize = plugin.defaults().pageSize();
         Jitter jitter = new Jitter(config.seed());
@@ -69,7 +82,8 @@ public final class Machine
             }
         });
         PhysMem physmem = new PhysMem(pageSize, config.memBytes() / pageSize, stats, stats.clocks(),
-                UvmCosts.from(uvmCosts.withOverrides(uvmOverrides)), freeMode);
+                UvmCosts.from(uvmCosts.withOverrides(uvmOverrides)), freeMode,
+                pmrCache ? new PmrCache(config.ncpu(), plugin.defaults().constrainedBytes()) : PmrCache.NONE);
         CostTable costs = plugin.defaultCosts().withOverrides(mdOverrides);
         return new Machine(config, plugin, physmem, stats, costs, jitter);
     }

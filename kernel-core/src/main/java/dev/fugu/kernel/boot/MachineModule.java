@@ -53,7 +53,8 @@ public final class MachineModule
     @Singleton
     Machine machine(ArchPlugin plugin, MachineConfig config)
     {
-        return Machine.build(plugin, config, run != null && run.pmrBatch() ? PmrFreeMode.BATCH : PmrFreeMode.SINGLE);
+        return Machine.build(plugin, config, run != null && run.pmrBatch() ? PmrFreeMode.BATCH : PmrFreeMode.SINGLE,
+                run == null || run.pmrCache());
     }
 
     @Provides

@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * @param trace record trace events for {@code --trace}
  * @param psAt simulated times (cycles) at which to take a ps snapshot
  * @param pmrBatch free pages of a teardown in coalesced batches instead of one by one
+ * @param pmrCache give each CPU uvm_pmemrange's per-CPU page cache (OpenBSD 7.6 and later)
  */
 public record RunConfig(
         Workload workload,
@@ -28,7 +29,8 @@ public record RunConfig(
         long maxSimCycles,
         boolean trace,
         List<Long> psAt,
-        boolean pmrBatch)
+        boolean pmrBatch,
+        boolean pmrCache)
 {
     public static final int DEFAULT_MAXPROC = 1310;
     /** --max-sim-seconds default: an hour of simulated time, far beyond any built-in. */
@@ -38,27 +40,32 @@ public record RunConfig(
     public static RunConfig of(Workload workload, int clockMhz)
     {
         return new RunConfig(workload, ExitModel.DIRECT, ExitSwitch.TOIDLE, DEFAULT_MAXPROC,
-                DEFAULT_MAX_SIM_SECONDS * clockMhz * 1_000_000L, false, List.of(), false);
+                DEFAULT_MAX_SIM_SECONDS * clockMhz * 1_000_000L, false, List.of(), false, true);
     }
 
     public RunConfig withExitModel(ExitModel model, ExitSwitch exitSwitch)
     {
-        return new RunConfig(workload, model, exitSwitch, maxproc, maxSimCycles, trace, psAt, pmrBatch);
+        return new RunConfig(workload, model, exitSwitch, maxproc, maxSimCycles, trace, psAt, pmrBatch, pmrCache);
     }
 
     public RunConfig withMaxproc(int newMaxproc)
     {
-        return new RunConfig(workload, exitModel, exitSwitch, newMaxproc, maxSimCycles, trace, psAt, pmrBatch);
+        return new RunConfig(workload, exitModel, exitSwitch, newMaxproc, maxSimCycles, trace, psAt, pmrBatch, pmrCache);
     }
 
     public RunConfig withPmrBatch(boolean batch)
     {
-        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, trace, psAt, batch);
+        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, trace, psAt, batch, pmrCache);
+    }
+
+    public RunConfig withPmrCache(boolean cache)
+    {
+        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, trace, psAt, pmrBatch, cache);
     }
 
     public RunConfig withTrace(boolean record)
     {
-        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, record, psAt, pmrBatch);
+        return new RunConfig(workload, exitModel, exitSwitch, maxproc, maxSimCycles, record, psAt, pmrBatch, pmrCache);
     }
 
     public RunConfig

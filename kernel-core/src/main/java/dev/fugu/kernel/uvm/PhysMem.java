@@ -82,6 +82,18 @@ public final class PhysMem
     private long freeCount;
     private long[] sortScratch = new long[64];
 
+    // struct uvm_pmr_cache of each CPU (sys/uvm/uvm_percpu.h): magazine m of cpu c holds
+    // magCount[2c + m] pfns in magazines[2c + m]; activeMag[c] is upc_actv. Cached frames are
+    // marked FREE but are in no range, so freeCount (the trees) leaves them out.
+    private final PmrCache cache;
+    private final long[][] magazines;
+    private final int[] magCount;
+    private final int[] activeMag;
+    private final long cacheFloor;
+    private long cached;
+    private long cacheHits;
+    private long cacheMisses;
+
     // The cycles owed by the critical section in progress, and the tree counters at its start.
     private long work;
     private long startComparisons;
@@ -93,6 +105,11 @@ public final class PhysMem
     }
 
     public PhysMem(int pageSize, long frames, MdSink sink, CpuClocks clocks, UvmCosts costs, PmrFreeMode freeMode)
+    {
+        this(pageSize, frames, sink, clocks, costs, freeMode, PmrCache.NONE);
+    }
+
+    public PhysMem(int pageSize, long frames, MdSink sink, CpuClocks clocks, UvmCosts costs, PmrFreeMode freeMode, PmrCache cache)
     {
         if (Integer.bitCount(pageSize) != 1 || pageSize < 8) {
             throw new IllegalArgumentException("bad page size " + pageSize);
@@ -114,6 +131,11 @@ public final class PhysMem
         this.contents = new long[(int) frames][];
         this.nonzero = new short[(int) frames];
         this.compact = wordsPerPage > 4 * COMPACT_SLOTS;
+        this.cache = requireNonNull(cache, "cache is null");
+        this.magazines = new long[2 * cache.ncpu()][PmrCache.MAGAZINE_PAGES];
+        this.magCount = new int[2 * cache.ncpu()];
+        this.activeMag = new int[cache.ncpu()];
+        this.cacheFloor = cache.constrainedBytes() >>> pageShift;
         // uvm_pmr_init: all of RAM is one free range.
         Range all = newRange(0, frames);
         addr.insert(all.addrNode);
@@ -139,10 +161,34 @@ public final class PhysMem
         return frames;
     }
 
+    /** Free frames: in the free ranges and in the per-CPU caches. */
     @Override
     public long freeFrames()
     {
-        return freeCount;
+        return freeCount + cached;
+    }
+
+    /** Free frames held in the per-CPU caches (uvmexp.percpucaches). */
+    public long cachedFrames()
+    {
+        return cached;
+    }
+
+    /** Allocations served from a CPU's cache without a refill (uvmexp.pcphit). */
+    public long cacheHits()
+    {
+        return cacheHits;
+    }
+
+    /** Allocations that found both of a CPU's magazines empty (uvmexp.pcpmiss). */
+    public long cacheMisses()
+    {
+        return cacheMisses;
+    }
+
+    public PmrCache cache()
+    {
+        return cache;
     }
 
     public PmrFreeMode freeMode()
@@ -191,21 +237,42 @@ public final class PhysMem
     }
 
     /**
-     * Allocates one frame for {@code owner}, charged to {@code cpu}. Models uvm_pmr_getpages() in
-     * sys/uvm/uvm_pmemrange.c with a count of one (uvm_pmr_get1page: the head of the single[]
-     * list, else a page off the end of the smallest multi-page range of the size tree).
+     * Allocates one frame for {@code owner}, charged to {@code cpu}, as uvm_pagealloc() in
+     * sys/uvm/uvm_page.c does. With the per-CPU cache, models uvm_pmr_cache_get() in
+     * sys/uvm/uvm_pmemrange.c: a page off {@code cpu}'s active magazine, else off the other one,
+     * which is refilled with {@value PmrCache#MAGAZINE_PAGES} pages under one mutex hold when
+     * empty too. Without it (or when the refill fails), models uvm_pmr_getone(): uvm_pmr_getpages()
+     * with a count of one (uvm_pmr_get1page: the head of the single[] list, else a page off the
+     * end of the smallest multi-page range of the size tree).
      *
      * @return the pfn, or {@link #NO_FRAME} when memory is exhausted
      */
     public long allocate(int cpu, FrameUse owner)
     {
         checkOwner(owner);
+        if (cache.enabled()) {
+            int m = cacheGetMagazine(cpu);
+            if (m >= 0) {
+                long pfn = magazines[m][--magCount[m]];
+                cached--;
+                use[(int) pfn] = (byte) owner.ordinal();
+                countByUse[FREE]--;
+                countByUse[owner.ordinal()]++;
+                sink.charge(cpu, costs.pmrCache);
+                return pfn;
+            }
+            // uvm_pmr_cache_alloc() failed: uvm_pmr_getone().
+        }
         enter(cpu);
         long pfn = takeOne();
         if (pfn != NO_FRAME) {
             own(pfn, owner);
         }
         leave(cpu);
+        if (pfn == NO_FRAME && cached > 0) {
+            drainCaches(cpu);
+            return allocate(cpu, owner);
+        }
         return pfn;
     }
 
@@ -247,6 +314,10 @@ public final class PhysMem
             }
         }
         leave(cpu);
+        if (pfn == NO_FRAME && cached > 0) {
+            drainCaches(cpu);
+            return allocateContiguous(cpu, owner, count);
+        }
         return pfn;
     }
 
@@ -262,6 +333,9 @@ public final class PhysMem
         if (count > out.length) {
             throw new IllegalArgumentException("out is too small");
         }
+        if (freeCount < count && freeCount + cached >= count) {
+            drainCaches(cpu);
+        }
         enter(cpu);
         boolean ok = freeCount >= count;
         if (ok) {
@@ -276,16 +350,22 @@ public final class PhysMem
     }
 
     /**
-     * Returns {@code pfn}, which must be allocated for {@code owner}, to the free ranges: one
-     * mutex hold and one uvm_pmr_insert() (neighbour search, merges). Models uvm_pagefree() →
-     * uvm_pmr_freepages(pg, 1) in sys/uvm/uvm_pmemrange.c. A double free or a wrong owner is reported, and the frame left as
-     * it was.
+     * Returns {@code pfn}, which must be allocated for {@code owner}. Models uvm_pagefree() in
+     * sys/uvm/uvm_page.c: with the per-CPU cache, uvm_pmr_cache_put() (a magazine push; a full
+     * magazine is emptied by uvm_pmr_freepageq() first), except for frames below the constraint
+     * end, which, like every frame without the cache, go back by uvm_pmr_freepages(pg, 1): one
+     * mutex hold and one uvm_pmr_insert() (neighbour search, merges). A double free or a wrong
+     * owner is reported, and the frame left as it was.
      */
     public void release(int cpu, long pfn, FrameUse owner)
     {
         checkOwner(owner);
         int frame = checkFrame(pfn);
         if (!checkRelease(cpu, frame, owner)) {
+            return;
+        }
+        if (cache.enabled() && frame >= cacheFloor) {
+            cachePut(cpu, frame, owner);
             return;
         }
         enter(cpu);
@@ -336,6 +416,33 @@ public final class PhysMem
         if (runLength > 0) {
             insert(runStart, runLength);
         }
+        leave(cpu);
+    }
+
+    /**
+     * Frees the first {@code n} frames of {@code pfns}, all owned for {@code owner}, as one page
+     * list. Models uvm_pglistfree() → uvm_pmr_freepageq() in sys/uvm/uvm_pmemrange.c, the way
+     * km_free() returns a kernel allocation such as a u-area: one mutex hold for the list, each run
+     * of pages that follow each other in the list and in physical memory (either way) inserted as
+     * one range. Not sorted: a scattered list costs an insert per page. Overwrites {@code pfns}.
+     */
+    public void releasePageq(int cpu, long[] pfns, int n, FrameUse owner)
+    {
+        checkOwner(owner);
+        if (n == 0) {
+            return;
+        }
+        enter(cpu);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int frame = checkFrame(pfns[i]);
+            // Disowned one by one, so a page listed twice is caught as a double free.
+            if (checkRelease(cpu, frame, owner)) {
+                disown(frame, owner);
+                pfns[kept++] = frame;
+            }
+        }
+        insertRuns(pfns, kept);
         leave(cpu);
     }
 
@@ -619,7 +726,7 @@ public final class PhysMem
             }
         }
         long leakedPtp = countByUse[pageTable] - ptps[0];
-        return new FrameAudit(frames, freeCount, leaked + Math.max(0, leakedPtp), sample, badClaims[0], leakedPtp);
+        return new FrameAudit(frames, freeCount + cached, leaked + Math.max(0, leakedPtp), sample, badClaims[0], leakedPtp);
     }
 
     /**
@@ -681,6 +788,34 @@ public final class PhysMem
         if (total != freeCount) {
             problems.add("free ranges hold " + total + " frames, free count is " + freeCount);
         }
+        long[] inMagazines = new long[(int) Math.min(cached, Integer.MAX_VALUE - 8) + 1];
+        int n = 0;
+        for (int m = 0; m < magCount.length; m++) {
+            for (int i = 0; i < magCount[m] && n < inMagazines.length; i++) {
+                long pfn = magazines[m][i];
+                inMagazines[n++] = pfn;
+                if (use[(int) pfn] != FREE) {
+                    problems.add("cached frame " + pfn + " is owned by " + USES[use[(int) pfn]]);
+                }
+            }
+        }
+        // Sorted, the cached frames and the ranges are swept together for overlaps.
+        Arrays.sort(inMagazines, 0, n);
+        Range sweep = addr.first();
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && inMagazines[i] == inMagazines[i - 1]) {
+                problems.add("frame " + inMagazines[i] + " cached twice");
+            }
+            while (sweep != null && sweep.start + sweep.length <= inMagazines[i]) {
+                sweep = addr.next(sweep.addrNode);
+            }
+            if (sweep != null && sweep.start <= inMagazines[i]) {
+                problems.add("cached frame " + inMagazines[i] + " is also in the free range at " + sweep.start);
+            }
+        }
+        if (n != cached) {
+            problems.add("magazines hold " + n + " frames, cached count is " + cached);
+        }
         long freeByUse = 0;
         long sum = 0;
         for (int pfn = 0; pfn < frames; pfn++) {
@@ -691,8 +826,8 @@ public final class PhysMem
         for (long c : countByUse) {
             sum += c;
         }
-        if (freeByUse != freeCount || countByUse[FREE] != freeCount) {
-            problems.add("frames marked free: " + freeByUse + ", free count " + freeCount);
+        if (freeByUse != freeCount + cached || countByUse[FREE] != freeCount + cached) {
+            problems.add("frames marked free: " + freeByUse + ", free count " + freeCount + " + cached " + cached);
         }
         if (sum != frames) {
             problems.add("per-use counts add up to " + sum + " of " + frames + " frames");
@@ -700,6 +835,108 @@ public final class PhysMem
         addr.validate("address tree", problems);
         size.validate("size tree", problems);
         return problems;
+    }
+
+    // --- the per-CPU cache (uvm_pmr_cache_*, sys/uvm/uvm_pmemrange.c) ---
+
+    // uvm_pmr_cache_get() without its pop: the magazine to take from, made active, or -1 when
+    // both are empty and uvm_pmr_cache_alloc() could not refill one.
+    private int cacheGetMagazine(int cpu)
+    {
+        int a = activeMag[cpu];
+        int m = 2 * cpu + a;
+        if (magCount[m] > 0) {
+            cacheHits++;
+            return m;
+        }
+        int prev = m ^ 1;
+        if (magCount[prev] == 0) {
+            cacheMisses++;
+            if (!cacheAlloc(cpu, prev)) {
+                sink.charge(cpu, costs.pmrCache);
+                return -1;
+            }
+        }
+        activeMag[cpu] = a ^ 1;
+        return prev;
+    }
+
+    /**
+     * Models uvm_pmr_cache_alloc(): one uvm_pmr_getpages() of a magazine's worth of pages under one
+     * mutex hold, by its fast path for a count within maxseg, uvm_pmr_get1page(): single pages
+     * first, then pages off the end of the smallest multi-page range, one at a time. The pages are
+     * stacked so that the first one taken is the first one handed out. Fails, taking nothing, when
+     * fewer pages are free.
+     */
+    private boolean cacheAlloc(int cpu, int m)
+    {
+        enter(cpu);
+        int want = PmrCache.MAGAZINE_PAGES;
+        boolean ok = freeCount >= want;
+        if (ok) {
+            long[] mag = magazines[m];
+            for (int i = 0; i < want; i++) {
+                mag[want - 1 - i] = takeOne();
+            }
+            magCount[m] = want;
+            freeCount -= want;
+            cached += want;
+            work += want * costs.pmrPage;
+        }
+        leave(cpu);
+        return ok;
+    }
+
+    // uvm_pmr_cache_put() of a frame above the constraint end.
+    private void cachePut(int cpu, int frame, FrameUse owner)
+    {
+        int a = activeMag[cpu];
+        int m = 2 * cpu + a;
+        if (magCount[m] >= PmrCache.MAGAZINE_PAGES) {
+            int prev = m ^ 1;
+            if (magCount[prev] > 0) {
+                cacheFree(cpu, prev);
+            }
+            activeMag[cpu] = a ^ 1;
+            m = prev;
+        }
+        magazines[m][magCount[m]++] = frame;
+        cached++;
+        use[frame] = FREE;
+        countByUse[owner.ordinal()]--;
+        countByUse[FREE]++;
+        sink.charge(cpu, costs.pmrCache);
+    }
+
+    /** Models uvm_pmr_cache_free(): the magazine's pages go back by uvm_pmr_freepageq(). */
+    private void cacheFree(int cpu, int m)
+    {
+        int n = magCount[m];
+        enter(cpu);
+        insertRuns(magazines[m], n);
+        work += n * costs.pmrPage;
+        freeCount += n;
+        cached -= n;
+        magCount[m] = 0;
+        leave(cpu);
+    }
+
+    /**
+     * Models uvm_pmr_cache_drain() run on every CPU: all cached pages back to the free ranges.
+     * OpenBSD's page daemon drains the cache of the CPU it runs on when memory is short; the
+     * model drains them all when an allocation would otherwise fail.
+     *
+     * @return the pages given back
+     */
+    public long drainCaches(int cpu)
+    {
+        long freed = cached;
+        for (int m = 0; m < magCount.length; m++) {
+            if (magCount[m] > 0) {
+                cacheFree(cpu, m);
+            }
+        }
+        return freed;
     }
 
     // --- inside the mutex ---
@@ -719,6 +956,30 @@ public final class PhysMem
         sink.charge(cpu, work);
         work = 0;
         fpageq.leave(cpu);
+    }
+
+    // uvm_pmr_freepageq()'s loop: runs of list neighbours that are physical neighbours, rising
+    // (uvm_pmr_remove_1strange) or falling (uvm_pmr_remove_1strange_reverse), one insert each.
+    private void insertRuns(long[] pfns, int n)
+    {
+        int i = 0;
+        while (i < n) {
+            long first = pfns[i];
+            int j = i + 1;
+            if (j < n && pfns[j] == first - 1) {
+                while (j < n && pfns[j] == pfns[j - 1] - 1) {
+                    j++;
+                }
+                insert(pfns[j - 1], j - i);
+            }
+            else {
+                while (j < n && pfns[j] == pfns[j - 1] + 1) {
+                    j++;
+                }
+                insert(first, j - i);
+            }
+            i = j;
+        }
     }
 
     private long takeOne()

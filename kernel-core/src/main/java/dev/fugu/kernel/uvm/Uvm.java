@@ -478,7 +478,7 @@ public final class Uvm
 
     /**
      * Models uvm_uarea_alloc() in sys/uvm/uvm_glue.c: UPAGES zeroed frames of kernel stack for a
-     * new thread, all from one allocator call.
+     * new thread, all from one allocator call (km_alloc() → uvm_pglistalloc(), not the per-CPU cache).
      *
      * @return the u-area, or empty when memory is exhausted (fork fails)
      */
@@ -494,7 +494,11 @@ public final class Uvm
         return Optional.of(new Uarea(pfns));
     }
 
-    /** Models uvm_uarea_free() in sys/uvm/uvm_glue.c: the thread's kernel stack frames go back. */
+    /**
+     * Models uvm_uarea_free() in sys/uvm/uvm_glue.c: the thread's kernel stack frames go back by
+     * km_free() (sys/uvm/uvm_km.c), which hands them to uvm_pglistfree() as one list, bypassing
+     * the per-CPU page cache.
+     */
     public TeardownLedger uareaFree(int cpu, Uarea uarea)
     {
         long t0 = clocks.now(cpu);
@@ -513,7 +517,8 @@ public final class Uvm
         for (long pfn : frames) {
             queueFree(pfn);
         }
-        physmem.releaseAll(cpu, freeBuffer, freeCount, FrameUse.KERNEL_STACK);
+        // km_free(): uvm_pglistfree(), one page list, whatever --pmr-free says about teardowns.
+        physmem.releasePageq(cpu, freeBuffer, freeCount, FrameUse.KERNEL_STACK);
         return new TeardownLedger(TeardownKind.UAREA, cpu, 0, 0, 0, frames.length, 0, 0,
                 clocks.now(cpu) - t0, fpageq.acquires() - a0, fpageq.contended() - c0, fpageq.spinCycles() - s0);
     }

@@ -65,6 +65,8 @@ public final class UvmCosts
                     "estimate"),
             new CostEntry("pmr.sort_compare", 4, "one comparison sorting a teardown's pages before a batch free (cache-hot local array)",
                     "estimate"),
+            new CostEntry("pmr.cache", 60, "uvm_pmr_cache_get()/uvm_pmr_cache_put() on the per-CPU cache: splvm/splx, the magazine slot, atomic updates of uvmexp.percpucaches and pcphit",
+                    "estimate: two locked read-modify-writes on global uvmexp counters (~20 cycles each, more when their line moves) plus the spl pair"),
             new CostEntry("pmr.mutex_enter", 40, "mtx_enter(&uvm.fpageqlock) uncontended: an atomic compare-and-swap",
                     "estimate: a locked cmpxchg on a line that moves between CPUs"),
             new CostEntry("pmr.mutex_leave", 20, "mtx_leave(&uvm.fpageqlock): a release store and bookkeeping",
@@ -93,6 +95,7 @@ public final class UvmCosts
     final long pmrListOp;
     final long pmrPage;
     final long pmrSortCompare;
+    final long pmrCache;
     final long mutexEnter;
     final long mutexLeave;
 
@@ -121,6 +124,7 @@ public final class UvmCosts
         this.pmrListOp = table.cycles("pmr.list_op");
         this.pmrPage = table.cycles("pmr.page");
         this.pmrSortCompare = table.cycles("pmr.sort_compare");
+        this.pmrCache = table.cycles("pmr.cache");
         this.mutexEnter = table.cycles("pmr.mutex_enter");
         this.mutexLeave = table.cycles("pmr.mutex_leave");
     }

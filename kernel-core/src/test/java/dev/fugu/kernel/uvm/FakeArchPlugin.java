@@ -50,7 +50,7 @@ final class FakeArchPlugin
     @Override
     public ArchDefaults defaults()
     {
-        return new ArchDefaults(4096, 2, 1000);
+        return new ArchDefaults(4096, 2, 1000, 0);
     }
 
     @Override

@@ -273,6 +273,32 @@ public abstract class UvmContract
     }
 
     @Test
+    public void freedPagesStayInTheCpusCacheOnlyAboveTheDmaConstraint()
+    {
+        long constrained = machine.plugin().defaults().constrainedBytes();
+        long mem = Math.min(machine.plugin().limits().maxMemBytes(), 6L << 30);
+        boot(buildMachine(2, mem));
+        Proc proc = spawn(0);
+        assertThat(uvm.touch(0, proc.vm, 16)).isEqualTo(FaultResult.OK);
+        long cached = machine.physmem().cachedFrames();
+        TeardownLedger ledger = exit(0, proc);
+        long freed = ledger.pagesFreed() + ledger.ptpFreed();
+        assertThat(freed).isGreaterThan(16);
+        if (constrained >= mem) {
+            // Every page goes back by uvm_pmr_freepages(pg, 1): one mutex hold each.
+            assertThat(ledger.fpageqAcquires()).isGreaterThanOrEqualTo(freed);
+            assertThat(machine.physmem().cachedFrames()).isEqualTo(cached);
+        }
+        else {
+            // Allocated from the top of memory, above the constraint: kept by cpu0, a full
+            // magazine at a time going back in one hold.
+            assertThat(ledger.fpageqAcquires()).isLessThan(freed / 4);
+            assertThat(machine.physmem().cachedFrames()).isGreaterThan(cached);
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     public void batchFreeingSpendsFewerCyclesThanSingleFreeing()
     {
         TeardownLedger single = scatteredTeardown(PmrFreeMode.SINGLE);
