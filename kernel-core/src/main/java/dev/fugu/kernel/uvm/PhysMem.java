@@ -26,7 +26,9 @@ import static java.util.Objects.requireNonNull;
  * memtype, one pmemrange here). Both trees are intrusive red-black trees ({@link RangeTree}) that
  * count the comparisons and rotations they really make, charged as {@code pmr.compare} and
  * {@code pmr.rotation}. All of it runs under the one global
- * {@code fpageq} spin mutex, so concurrent frees by several CPUs contend for it.
+ * {@code fpageq} spin mutex, so concurrent frees by several CPUs contend for it. In front of it,
+ * with a {@link PmrCache}, each CPU's two magazines of free pages (uvm_pmr_cache_get/put): a
+ * cached frame is marked free but is in no range, and {@code freeCount} counts the ranges only.
  *
  * <p>Host memory: one byte of ownership per frame, one (compressed) reference to contents, which
  * only page-table pages have, and a two-byte count of their non-zero words, so 16 GB of
