@@ -865,10 +865,11 @@ public final class PhysMem
 
     /**
      * Models uvm_pmr_cache_alloc(): one uvm_pmr_getpages() of a magazine's worth of pages under one
-     * mutex hold, by its fast path for a count within maxseg, uvm_pmr_get1page(): single pages
-     * first, then pages off the end of the smallest multi-page range, one at a time. The pages are
-     * stacked so that the first one taken is the first one handed out. Fails, taking nothing, when
-     * fewer pages are free.
+     * mutex hold, by its fast path for a count within maxseg, uvm_pmr_get1page(): the first single
+     * page, else the smallest multi-page range, taken out of the size structures once, as many
+     * pages as are still wanted taken off its end, and the rest put back once (the address tree is
+     * touched only for a range used up). The pages are stacked so that the first one taken is the
+     * first one handed out. Fails, taking nothing, when fewer pages are free.
      */
     private boolean cacheAlloc(int cpu, int m)
     {
@@ -877,8 +878,22 @@ public final class PhysMem
         boolean ok = freeCount >= want;
         if (ok) {
             long[] mag = magazines[m];
-            for (int i = 0; i < want; i++) {
-                mag[want - 1 - i] = takeOne();
+            int got = 0;
+            while (got < want) {
+                Range range = singleHead != null ? singleHead : size.first();
+                removeSize(range);
+                while (range.length > 0 && got < want) {
+                    range.length--;
+                    mag[want - 1 - got] = range.start + range.length;
+                    got++;
+                }
+                if (range.length > 0) {
+                    insertSize(range);
+                }
+                else {
+                    removeAddr(range);
+                    releaseRange(range);
+                }
             }
             magCount[m] = want;
             freeCount -= want;

@@ -64,6 +64,36 @@ class TestPmrCache
     }
 
     @Test
+    void aRefillTakesARangesPagesWithOneRemovalAndOneInsert()
+    {
+        // Frees bypass the cache here (every frame constrained), so both allocators see the same trees.
+        PhysMem cached = physmem(1, 256, 256);
+        PhysMem direct = uncached(256);
+        long[] comparisons = new long[2];
+        long[][] frames = new long[2][8];
+        int i = 0;
+        for (PhysMem mem : List.of(cached, direct)) {
+            mem.allocateContiguous(0, FrameUse.KERNEL, 16);
+            long middle = mem.allocateContiguous(0, FrameUse.KERNEL, 16);
+            mem.allocateContiguous(0, FrameUse.KERNEL, 16);
+            for (long p = middle; p < middle + 16; p++) {
+                mem.release(0, p, FrameUse.KERNEL);
+            }
+            // Free: [0, 208) and the 16 pages in the middle, the smallest multi-page range.
+            assertThat(mem.freeRanges()).isEqualTo(2);
+            long before = mem.treeComparisons();
+            for (int k = 0; k < 8; k++) {
+                frames[i][k] = mem.allocate(0, FrameUse.USER);
+            }
+            comparisons[i++] = mem.treeComparisons() - before;
+        }
+        assertThat(frames[0]).containsExactly(frames[1]);
+        // Eight uncached allocations re-key the range in the size tree eight times, the refill once.
+        assertThat(comparisons[1]).isEqualTo(8);
+        assertThat(comparisons[0]).isEqualTo(1);
+    }
+
+    @Test
     void eachCpuHasItsOwnCache()
     {
         PhysMem mem = physmem(2, 256, 0);
