@@ -280,8 +280,9 @@ public final class PhysMem
 
     /**
      * Allocates {@code count} physically contiguous frames for {@code owner}: the smallest free
-     * range that fits, found in the size tree. Models uvm_pmr_getpages() in
-     * sys/uvm/uvm_pmemrange.c asked for one segment.
+     * range that fits, found in the size tree, taken from its start. Models uvm_pmr_getpages() in
+     * sys/uvm/uvm_pmemrange.c asked for one segment (uvm_pmr_nfindsz(), then
+     * uvm_pmr_extract_range()).
      *
      * @return the first pfn, or {@link #NO_FRAME} when no range is long enough
      */
@@ -295,32 +296,64 @@ public final class PhysMem
             return allocate(cpu, owner);
         }
         enter(cpu);
-        long pfn = NO_FRAME;
-        probe.length = count;
-        probe.start = Long.MIN_VALUE;
-        Range range = size.nfind(probe);
-        if (range != null) {
-            removeSize(range);
-            if (range.length == count) {
-                removeAddr(range);
-                pfn = range.start;
-                releaseRange(range);
-            }
-            else {
-                range.length -= count;
-                pfn = range.start + range.length;
-                insertSize(range);
-            }
-            for (long p = pfn; p < pfn + count; p++) {
-                own(p, owner);
-            }
-        }
+        Range range = nfindSize(count);
+        long pfn = range == null ? NO_FRAME : extractFront(range, count, owner, null, 0);
         leave(cpu);
         if (pfn == NO_FRAME && cached > 0) {
             drainCaches(cpu);
             return allocateContiguous(cpu, owner, count);
         }
         return pfn;
+    }
+
+    /**
+     * Allocates {@code count} frames into {@code out} as km_alloc() asks uvm_pglistalloc() for
+     * them (sys/uvm/uvm_km.c): in up to {@code count} segments, with UVM_PLA_TRYCONTIG, as a
+     * u-area is allocated. Models uvm_pmr_getpages() in sys/uvm/uvm_pmemrange.c for that request:
+     * the smallest free range of at least {@code count} pages, taken from its start (search[0]);
+     * failing that, the free ranges in size order, single pages first, each drained from its
+     * start until {@code count} pages are found (search[1] = 1). So a u-area is contiguous
+     * whenever some free range is long enough, and costs one range extraction, not a page
+     * allocation per page. All or nothing, under one mutex hold; out is filled in address order
+     * within each segment.
+     *
+     * @return true if all {@code count} frames were allocated
+     */
+    public boolean allocateTryContig(int cpu, FrameUse owner, long[] out, int count)
+    {
+        checkOwner(owner);
+        if (count < 1 || count > out.length) {
+            throw new IllegalArgumentException("count must be in 1.." + out.length);
+        }
+        if (count == 1) {
+            // uvm_pmr_getpages() drops TRYCONTIG for one page: the fast path, uvm_pmr_get1page().
+            return allocateMany(cpu, owner, out, 1);
+        }
+        if (freeCount < count && freeCount + cached >= count) {
+            drainCaches(cpu);
+        }
+        enter(cpu);
+        boolean ok = freeCount >= count;
+        if (ok) {
+            Range range = nfindSize(count);
+            if (range != null) {
+                extractFront(range, count, owner, out, 0);
+            }
+            else {
+                // f_next is found before found is drained, as the drain unlinks found.
+                int n = 0;
+                Range next = singleHead != null ? singleHead : size.first();
+                while (n < count) {
+                    Range found = next;
+                    next = found.onSingle ? (found.next != null ? found.next : size.first()) : size.next(found.sizeNode);
+                    int take = (int) Math.min(found.length, count - n);
+                    extractFront(found, take, owner, out, n);
+                    n += take;
+                }
+            }
+        }
+        leave(cpu);
+        return ok;
     }
 
     /**
@@ -997,6 +1030,47 @@ public final class PhysMem
             }
             i = j;
         }
+    }
+
+    // uvm_pmr_nfindsz() for more than one page: the smallest multi-page range of at least count
+    // pages, the lowest such in address among equals.
+    private Range nfindSize(int count)
+    {
+        probe.length = count;
+        probe.start = Long.MIN_VALUE;
+        return size.nfind(probe);
+    }
+
+    /**
+     * Models uvm_pmr_extract_range() taking the first {@code count} pages of {@code range}: out of
+     * the size structures and the address tree; what is left is a range of its own, put back in
+     * both. The pages are owned for {@code owner} and, when {@code out} is given, written there
+     * from {@code at}.
+     *
+     * @return the first pfn taken
+     */
+    private long extractFront(Range range, int count, FrameUse owner, long[] out, int at)
+    {
+        long first = range.start;
+        removeSize(range);
+        removeAddr(range);
+        if (range.length == count) {
+            releaseRange(range);
+        }
+        else {
+            range.start += count;
+            range.length -= count;
+            addr.insert(range.addrNode);
+            work += costs.pmrInsert;
+            insertSize(range);
+        }
+        for (int i = 0; i < count; i++) {
+            own(first + i, owner);
+            if (out != null) {
+                out[at + i] = first + i;
+            }
+        }
+        return first;
     }
 
     private long takeOne()

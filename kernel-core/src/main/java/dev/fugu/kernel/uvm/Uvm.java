@@ -478,7 +478,9 @@ public final class Uvm
 
     /**
      * Models uvm_uarea_alloc() in sys/uvm/uvm_glue.c: UPAGES zeroed frames of kernel stack for a
-     * new thread, all from one allocator call (km_alloc() → uvm_pglistalloc(), not the per-CPU cache).
+     * new thread, all from one allocator call: km_alloc(USPACE, &kv_uarea, &kp_zero, &kd_waitok)
+     * → uvm_pglistalloc() with UVM_PLA_TRYCONTIG (sys/uvm/uvm_km.c), not the per-CPU cache; see
+     * {@link PhysMem#allocateTryContig}.
      *
      * @return the u-area, or empty when memory is exhausted (fork fails)
      */
@@ -487,7 +489,7 @@ public final class Uvm
         int pages = layout.uareaPages();
         long[] pfns = new long[pages];
         sink.charge(cpu, costs.uarea);
-        if (!physmem.allocateMany(cpu, FrameUse.KERNEL_STACK, pfns, pages)) {
+        if (!physmem.allocateTryContig(cpu, FrameUse.KERNEL_STACK, pfns, pages)) {
             return Optional.empty();
         }
         sink.charge(cpu, pages * costs.pageZero);

@@ -93,6 +93,112 @@ class TestPhysMem
         assertThat(mem.allocateContiguous(0, FrameUse.USER, 1)).isEqualTo(PhysicalMemory.NO_FRAME);
     }
 
+    /** Frees {@code [start, start + length)} of a machine whose memory is all allocated. */
+    private static void freeRun(PhysMem mem, long start, long length)
+    {
+        for (long p = start; p < start + length; p++) {
+            mem.release(0, p, FrameUse.USER);
+        }
+    }
+
+    // Free ranges, by start: 2@0, 7@10, 5@20, 5@30, 1@40, 9@50 (holes allocated).
+    private static PhysMem fragmented()
+    {
+        PhysMem mem = physmem(64, PmrFreeMode.SINGLE);
+        assertThat(mem.allocateContiguous(0, FrameUse.USER, 64)).isZero();
+        freeRun(mem, 0, 2);
+        freeRun(mem, 10, 7);
+        freeRun(mem, 20, 5);
+        freeRun(mem, 30, 5);
+        freeRun(mem, 40, 1);
+        freeRun(mem, 50, 9);
+        assertThat(mem.freeRanges()).isEqualTo(6);
+        return mem;
+    }
+
+    @Test
+    void tryContigTakesTheSmallestRangeThatFitsFromItsStart()
+    {
+        PhysMem mem = fragmented();
+        long[] out = new long[5];
+        // uvm_pmr_nfindsz(5): the two 5-page ranges are the smallest that fit; the lower one wins,
+        // and uvm_pmr_extract_range() takes it whole.
+        assertThat(mem.allocateTryContig(0, FrameUse.KERNEL_STACK, out, 5)).isTrue();
+        assertThat(out).containsExactly(20, 21, 22, 23, 24);
+        assertThat(mem.freeRanges()).isEqualTo(5);
+        // Six pages: the 7-page range, from its start; its last page stays free, re-keyed at 16.
+        long[] six = new long[6];
+        assertThat(mem.allocateTryContig(0, FrameUse.KERNEL_STACK, six, 6)).isTrue();
+        assertThat(six).containsExactly(10, 11, 12, 13, 14, 15);
+        assertThat(mem.freeRanges()).isEqualTo(5);
+        assertThat(mem.checkConsistency()).isEmpty();
+        // The page left of the 7-page range is a free one-page range now: allocate(0) takes
+        // single pages first (uvm_pmr_get1page), and the two singles are 16 and 40.
+        assertThat(List.of(mem.allocate(0, FrameUse.USER), mem.allocate(0, FrameUse.USER)))
+                .containsExactlyInAnyOrder(16L, 40L);
+    }
+
+    @Test
+    void tryContigWithoutARangeLongEnoughGathersSegmentsInSizeOrder()
+    {
+        PhysMem mem = fragmented();
+        long[] out = new long[12];
+        // Nothing holds 12 pages: search[1] walks the single page first, then the ranges by
+        // (size, start) — 2@0, 5@20, 5@30 — each drained from its start, the last one in part.
+        assertThat(mem.allocateTryContig(0, FrameUse.KERNEL_STACK, out, 12)).isTrue();
+        assertThat(out).containsExactly(40, 0, 1, 20, 21, 22, 23, 24, 30, 31, 32, 33);
+        // Left free: 34, the 7-page range and the 9-page range.
+        assertThat(mem.freeFrames()).isEqualTo(1 + 7 + 9);
+        assertThat(mem.freeRanges()).isEqualTo(3);
+        assertThat(mem.checkConsistency()).isEmpty();
+        for (long p : out) {
+            mem.release(0, p, FrameUse.KERNEL_STACK);
+        }
+        assertThat(mem.freeRanges()).isEqualTo(6);
+        assertThat(mem.checkConsistency()).isEmpty();
+    }
+
+    @Test
+    void tryContigIsAllOrNothing()
+    {
+        PhysMem mem = fragmented();
+        long before = mem.freeFrames();
+        long[] out = new long[40];
+        assertThat(mem.allocateTryContig(0, FrameUse.KERNEL_STACK, out, 30)).isFalse();
+        assertThat(mem.freeFrames()).isEqualTo(before);
+        assertThat(mem.freeRanges()).isEqualTo(6);
+        assertThat(mem.checkConsistency()).isEmpty();
+        assertThatThrownBy(() -> mem.allocateTryContig(0, FrameUse.KERNEL_STACK, out, 41))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tryContigKeepsAUareaContiguousWhereGet1pageWouldScatterIt()
+    {
+        // Two-page ranges below 256, one 64-page run above.
+        PhysMem a = physmem(320, PmrFreeMode.SINGLE);
+        PhysMem b = physmem(320, PmrFreeMode.SINGLE);
+        for (PhysMem mem : List.of(a, b)) {
+            assertThat(mem.allocateContiguous(0, FrameUse.USER, 320)).isZero();
+            for (long p = 0; p < 256; p += 4) {
+                freeRun(mem, p, 2);
+            }
+            freeRun(mem, 256, 64);
+        }
+        long[] tryContig = new long[5];
+        long[] get1page = new long[5];
+        assertThat(a.allocateTryContig(0, FrameUse.KERNEL_STACK, tryContig, 5)).isTrue();
+        assertThat(b.allocateMany(0, FrameUse.KERNEL_STACK, get1page, 5)).isTrue();
+        // km_alloc()'s request: one segment from the run's start.
+        assertThat(tryContig).containsExactly(256, 257, 258, 259, 260);
+        // The fast path without TRYCONTIG: page by page from the smallest ranges.
+        assertThat(java.util.Arrays.stream(get1page).max().getAsLong()).isLessThan(256);
+        assertThat(a.freeRanges()).isEqualTo(65);
+        assertThat(b.freeRanges()).isLessThan(65);
+        assertThat(a.checkConsistency()).isEmpty();
+        assertThat(b.checkConsistency()).isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(PmrFreeMode.class)
     void randomAllocFreeSequencesKeepTheTreesConsistent(PmrFreeMode mode)
@@ -124,7 +230,10 @@ class TestPhysMem
                 }
                 else if (op == 5) {
                     long[] out = new long[3];
-                    if (mem.allocateMany(1, FrameUse.KERNEL_STACK, out, 3)) {
+                    boolean got = random.nextBoolean()
+                            ? mem.allocateMany(1, FrameUse.KERNEL_STACK, out, 3)
+                            : mem.allocateTryContig(1, FrameUse.KERNEL_STACK, out, 3);
+                    if (got) {
                         for (long p : out) {
                             assertThat(held.put(p, FrameUse.KERNEL_STACK)).isNull();
                             order.add(p);
