@@ -313,9 +313,9 @@ public final class PhysMem
      * the smallest free range of at least {@code count} pages, taken from its start (search[0]);
      * failing that, the free ranges in size order, single pages first, each drained from its
      * start until {@code count} pages are found (search[1] = 1). So a u-area is contiguous
-     * whenever some free range is long enough, and costs one range extraction, not a page
-     * allocation per page. All or nothing, under one mutex hold; out is filled in address order
-     * within each segment.
+     * whenever some free range is long enough: one range extraction, where the fast path
+     * ({@link #allocateMany}) would take pages one by one off the smallest ranges. All or nothing,
+     * under one mutex hold; out is filled in address order within each segment.
      *
      * @return true if all {@code count} frames were allocated
      */
